@@ -1,0 +1,60 @@
+import Foundation
+import HeraldStore
+import Logging
+import ServiceLifecycle
+
+/// Reads the journal in order and records each event's consequences in the same transaction that
+/// marks it dispatched.
+///
+/// The consequences come from `handler`, the seam where the rules engine plugs in. Until then the
+/// default handler records nothing, so events are simply marked dispatched. A failed pass is
+/// logged and retried on the next trigger; it never ends the service group.
+public struct EventDispatcher: Service {
+    public typealias Handler = DispatchHandler
+
+    let database: AppDatabase
+    let commits: AsyncStream<Void>
+    let handler: Handler
+    let batchSize: Int
+    let retryInterval: Duration
+    let logger: Logger
+
+    public init(
+        database: AppDatabase,
+        commits: AsyncStream<Void>,
+        handler: @escaping Handler = { _, _ in },
+        batchSize: Int = 256,
+        retryInterval: Duration = .seconds(5),
+        logger: Logger
+    ) {
+        self.database = database
+        self.commits = commits
+        self.handler = handler
+        self.batchSize = batchSize
+        self.retryInterval = retryInterval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        // Events committed before a crash or restart are dispatched first.
+        await dispatchAll()
+        for await _ in commits.cancelOnGracefulShutdown() {
+            await dispatchAll()
+        }
+    }
+
+    /// Dispatches until the journal has nothing pending; on failure waits and tries again later.
+    func dispatchAll() async {
+        while !Task.isCancelled {
+            do {
+                let count = try await database.dispatchPending(limit: batchSize, handler)
+                if count == 0 { return }
+                logger.debug("events dispatched", metadata: ["dispatch.count": "\(count)"])
+            } catch {
+                logger.error("dispatch failed; retrying", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: retryInterval)
+                return
+            }
+        }
+    }
+}

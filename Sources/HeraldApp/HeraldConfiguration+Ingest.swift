@@ -1,0 +1,41 @@
+import HeraldConfig
+import HeraldCore
+import HeraldIngest
+
+extension HeraldConfiguration {
+    /// The part of the configuration the webhook routes read.
+    public var ingestSettings: IngestSettings {
+        func source(_ settings: SourceSettings) -> IngestSettings.Source {
+            IngestSettings.Source(enabled: settings.enabled, credentials: settings.credentials)
+        }
+        var generic: [String: IngestSettings.GenericEndpoint] = [:]
+        for endpoint in sources.generic {
+            generic[endpoint.name] = IngestSettings.GenericEndpoint(
+                credentials: endpoint.credentials, signature: endpoint.signature)
+        }
+        return IngestSettings(
+            maxBodySize: server.maxBodySize,
+            maxPlexRequestSize: server.maxThumbSize,
+            sources: [
+                .plex: source(sources.plex), .tautulli: source(sources.tautulli), .sonarr: source(sources.sonarr),
+                .radarr: source(sources.radarr), .lidarr: source(sources.lidarr),
+            ],
+            generic: generic
+        )
+    }
+
+    /// Sources left open (no credential configured), for the start-up warning.
+    public var openSources: [String] {
+        var open: [String] = []
+        for (name, settings) in [
+            ("plex", sources.plex), ("tautulli", sources.tautulli), ("sonarr", sources.sonarr),
+            ("radarr", sources.radarr), ("lidarr", sources.lidarr),
+        ] where settings.enabled && settings.credentials.isOpen {
+            open.append(name)
+        }
+        for endpoint in sources.generic where endpoint.credentials.isOpen && endpoint.signature == nil {
+            open.append("generic/\(endpoint.name)")
+        }
+        return open
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import HeraldConfig
+import HeraldCore
+import HeraldIngest
+import HeraldStore
+import Hummingbird
+import Logging
+import Prometheus
+import ServiceLifecycle
+import UnixSignals
+
+/// The running daemon's parts, as assembled by `buildServiceGroup`. Tests reach in through these.
+public struct HeraldDaemon: Sendable {
+    public let serviceGroup: ServiceGroup
+    public let database: AppDatabase
+    public let readiness: Readiness
+    public let configuration: Reloadable<HeraldConfiguration>
+
+    /// Runs every service until a graceful shutdown completes.
+    public func run() async throws {
+        try await serviceGroup.run()
+    }
+}
+
+/// The composition root: opens the database, builds the journal, dispatcher, HTTP server and
+/// lifecycle services, and returns them as one `ServiceGroup`.
+///
+/// Services are listed in dependency order: the journal first (it shuts down last, after every
+/// in-flight request has been answered), the lifecycle service last (it hears of a shutdown first
+/// and turns `/readyz` off before the listener closes).
+///
+/// - Parameters:
+///   - configuration: The validated configuration.
+///   - environment: Process environment (for SIGHUP reloads, `$NOTIFY_SOCKET`, `$WATCHDOG_USEC`).
+///   - registry: Where metrics are collected; `/metrics` renders it.
+///   - logLevel: The shared level the log handlers read, so a reload can change it.
+///   - dispatchHandler: The seam where the rules engine records each event's consequences.
+///   - installSignalHandlers: Whether SIGTERM/SIGINT trigger a graceful shutdown (off in tests).
+public func buildServiceGroup(
+    configuration: HeraldConfiguration,
+    environment: [String: String] = ProcessInfo.processInfo.environment,
+    registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+    logger: Logger,
+    logLevel: Reloadable<Logger.Level> = Reloadable(.info),
+    dispatchHandler: @escaping DispatchHandler = { _, _ in },
+    installSignalHandlers: Bool = true
+) throws -> HeraldDaemon {
+    let metrics = PrometheusMetricsFactory(registry: registry)
+    let database = try AppDatabase.open(
+        path: configuration.databasePath, fullSync: configuration.journal.synchronous == .full)
+    let journal = JournalWriter(
+        database: database, maxBatch: configuration.journal.maxBatch, logger: logger, metrics: metrics)
+    let running = Reloadable(configuration)
+    let ingest = Reloadable(configuration.ingestSettings)
+    let readiness = Readiness()
+    let notifier = SystemdNotifier(environment: environment)
+
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: RequestMetricsMiddleware(factory: metrics))
+    WebhookRoutes(journal: journal, settings: ingest, metrics: IngestMetrics(factory: metrics), logger: logger)
+        .register(on: router)
+    OperationsRoutes(database: database, readiness: readiness, registry: registry, configuration: running)
+        .register(on: router)
+
+    let started = ContinuousClock.now
+    let server = Application(
+        router: router,
+        configuration: ApplicationConfiguration(
+            address: .hostname(configuration.server.host, port: configuration.server.port), serverName: "herald"),
+        onServerRunning: { channel in
+            readiness.serverStarted(port: channel.localAddress?.port)
+            notifier.notify("READY=1")
+            logger.notice(
+                "herald ready",
+                metadata: [
+                    "server.address": "\(configuration.server.host):\(channel.localAddress?.port ?? 0)",
+                    "startup.ms": "\((ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000 + (ContinuousClock.now - started).components.seconds * 1000)",
+                ])
+        },
+        logger: logger
+    )
+    if !configuration.openSources.isEmpty {
+        logger.warning(
+            "webhook sources without credentials accept requests from anyone who can reach the port",
+            metadata: ["sources.open": "\(configuration.openSources.joined(separator: ", "))"])
+    }
+
+    var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+        .init(service: JournalService(writer: journal, database: database, logger: logger)),
+        .init(service: EventDispatcher(database: database, commits: journal.commits, handler: dispatchHandler, logger: logger)),
+    ]
+    if installSignalHandlers {
+        services.append(
+            .init(
+                service: ReloadService(
+                    file: configuration.file, environment: environment, running: running, ingest: ingest,
+                    logLevel: logLevel, logger: logger)))
+    }
+    services.append(.init(service: server))
+    services.append(
+        .init(
+            service: LifecycleService(
+                readiness: readiness, notifier: notifier,
+                watchdogInterval: SystemdNotifier.watchdogInterval(environment: environment), logger: logger)))
+
+    var groupConfiguration = ServiceGroupConfiguration(
+        services: services,
+        gracefulShutdownSignals: installSignalHandlers ? [.sigterm, .sigint] : [],
+        logger: logger
+    )
+    groupConfiguration.maximumGracefulShutdownDuration = configuration.server.shutdownTimeout
+    groupConfiguration.maximumCancellationDuration = .seconds(2)
+    return HeraldDaemon(
+        serviceGroup: ServiceGroup(configuration: groupConfiguration),
+        database: database, readiness: readiness, configuration: running)
+}

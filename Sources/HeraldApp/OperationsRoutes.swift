@@ -1,0 +1,79 @@
+import Foundation
+import HTTPTypes
+import HeraldConfig
+import HeraldCore
+import HeraldStore
+import Hummingbird
+import NIOCore
+import Prometheus
+
+/// `/healthz`, `/readyz`, `/metrics` and the read API `/api/events`.
+struct OperationsRoutes: Sendable {
+    let database: AppDatabase
+    let readiness: Readiness
+    let registry: PrometheusCollectorRegistry
+    let configuration: Reloadable<HeraldConfiguration>
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/healthz") { _, _ in Self.text(.ok, "ok\n") }
+        router.get("/readyz") { _, _ in await self.ready() }
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+        }
+        router.get("/api/events") { request, _ in await self.events(request) }
+    }
+
+    private func ready() async -> Response {
+        let databaseOK = await database.isHealthy()
+        let shuttingDown = readiness.isShuttingDown
+        let ready = databaseOK && !shuttingDown && readiness.isServing
+        let body: [String: Any] = [
+            "status": ready ? "ready" : "not ready",
+            "database": databaseOK ? "ok" : "unavailable",
+            "shutting_down": shuttingDown,
+        ]
+        return Self.json(ready ? .ok : .serviceUnavailable, body)
+    }
+
+    private func events(_ request: Request) async -> Response {
+        guard let token = configuration.current.api.token else {
+            return Self.json(.forbidden, ["error": "the API is disabled: set api.token in the configuration"])
+        }
+        let authorized = WebhookAuthenticatorBridge.isAuthorized(token: token, request: request)
+        guard authorized else {
+            return Self.json(.unauthorized, ["error": "missing or wrong API token"])
+        }
+        let query = request.uri.queryParameters
+        var filter = EventFilter(limit: 50)
+        do {
+            filter = try EventQuery.filter(
+                since: query.get("since"), source: query.get("source"), kind: query.get("kind"),
+                after: query.get("after"), limit: query.get("limit"), now: Date())
+        } catch {
+            return Self.json(.badRequest, ["error": "\(error)"])
+        }
+        do {
+            let entries = try await database.events(matching: filter)
+            return Self.json(.ok, ["events": entries.map(\.jsonObject)])
+        } catch {
+            return Self.json(.serviceUnavailable, ["error": "the journal cannot be read: \(error)"])
+        }
+    }
+
+    static func text(_ status: HTTPResponse.Status, _ text: String) -> Response {
+        Response(
+            status: status, headers: [.contentType: "text/plain; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ object: [String: Any]) -> Response {
+        let data =
+            (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+            ?? Data()
+        return Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data + [UInt8(ascii: "\n")])))
+    }
+}

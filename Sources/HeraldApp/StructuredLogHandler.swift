@@ -1,0 +1,73 @@
+import Foundation
+#if canImport(Glibc)
+    import Glibc
+#endif
+import HeraldConfig
+import HeraldCore
+import Logging
+
+/// Writes one line per log record to standard error, as logfmt or JSON.
+///
+/// The level is read from a shared `Reloadable`, so a SIGHUP that changes `log.level` takes
+/// effect for every logger at once. Metadata keys are dotted (`event.source`), never secrets.
+public struct StructuredLogHandler: LogHandler {
+    public var metadata: Logger.Metadata = [:]
+    public var metadataProvider: Logger.MetadataProvider?
+    let label: String
+    let format: LoggingSettings.Format
+    let level: Reloadable<Logger.Level>
+
+    public init(label: String, format: LoggingSettings.Format, level: Reloadable<Logger.Level>) {
+        self.label = label
+        self.format = format
+        self.level = level
+    }
+
+    public var logLevel: Logger.Level {
+        get { level.current }
+        set { level.replace(with: newValue) }
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var fields = metadata
+        if let provided = metadataProvider?.get() { fields.merge(provided) { _, new in new } }
+        if let extra = event.metadata { fields.merge(extra) { _, new in new } }
+        let timestamp = Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        let line: String
+        switch format {
+        case .logfmt:
+            var parts = ["ts=\(timestamp)", "level=\(event.level)", "msg=\(Self.logfmtValue("\(event.message)"))"]
+            for key in fields.keys.sorted() { parts.append("\(key)=\(Self.logfmtValue("\(fields[key]!)"))") }
+            line = parts.joined(separator: " ")
+        case .json:
+            var object: [String: String] = ["ts": timestamp, "level": "\(event.level)", "msg": "\(event.message)"]
+            for (key, value) in fields { object[key] = "\(value)" }
+            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+            line = String(decoding: data, as: UTF8.self)
+        }
+        // One write(2) per record keeps lines whole when several threads log at once.
+        var bytes = Array((line + "\n").utf8)
+        _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+    }
+
+    /// Quotes a logfmt value when it holds spaces, quotes, `=` or control characters.
+    static func logfmtValue(_ value: String) -> String {
+        let needsQuotes = value.isEmpty || value.contains { $0 == " " || $0 == "\"" || $0 == "=" || $0.isNewline || $0 == "\\" }
+        guard needsQuotes else { return value }
+        var escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        escaped = escaped.replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
+        return "\"" + escaped + "\""
+    }
+}
+
+extension LoggingSettings.Level {
+    /// The swift-log level of the same name.
+    public var loggerLevel: Logger.Level {
+        Logger.Level(rawValue: rawValue) ?? .info
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import HeraldCore
+import Yams
+
+extension HeraldConfiguration {
+    /// Loads and validates a configuration file.
+    ///
+    /// - Parameters:
+    ///   - file: Path of the YAML file.
+    ///   - environment: Variables for `${NAME}` expansion and `$CREDENTIALS_DIRECTORY`.
+    /// - Throws: `ConfigError` listing every problem, each with `file:line:column`.
+    public static func load(
+        file: String,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ConfigError) -> HeraldConfiguration {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw ConfigError(diagnostics: [
+                ConfigDiagnostic(file: file, line: 0, column: 0, message: "cannot read the configuration file")
+            ])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(diagnostics: [
+                ConfigDiagnostic(file: file, line: 0, column: 0, message: "the configuration file is not UTF-8 text")
+            ])
+        }
+        return try parse(yaml: text, file: file, environment: environment)
+    }
+
+    /// Parses configuration text; `file` is used for messages and for resolving relative `*_file` paths.
+    public static func parse(
+        yaml: String,
+        file: String,
+        environment: [String: String] = [:]
+    ) throws(ConfigError) -> HeraldConfiguration {
+        let reader = ConfigReader(file: file, environment: environment)
+        guard let root = reader.root(yaml: yaml) else { throw ConfigError(diagnostics: reader.diagnostics) }
+
+        let stateDirectory = root.string("state_directory") ?? environment["STATE_DIRECTORY"]
+        if stateDirectory == nil {
+            reader.error("'state_directory' is required (where Herald keeps its journal)", at: nil)
+        }
+        var configuration = HeraldConfiguration(file: file, stateDirectory: stateDirectory ?? "")
+        if let server = root.mapping("server") { configuration.server = readServer(server) }
+        if let logging = root.mapping("log") { configuration.logging = readLogging(logging) }
+        if let journal = root.mapping("journal") { configuration.journal = readJournal(journal) }
+        if let api = root.mapping("api") {
+            configuration.api.token = api.secret("token")
+            api.finish()
+        }
+        if let sources = root.mapping("sources") { configuration.sources = readSources(sources) }
+        root.finish()
+
+        if !reader.diagnostics.isEmpty { throw ConfigError(diagnostics: reader.diagnostics) }
+        return configuration
+    }
+
+    private static func readServer(_ map: ConfigMapping) -> ServerSettings {
+        var server = ServerSettings()
+        if let host = map.string("host") { server.host = host }
+        if let port = map.int("port", in: 0...65_535) { server.port = port }
+        if let size = map.byteSize("max_body_size") { server.maxBodySize = size }
+        if let size = map.byteSize("max_thumb_size") { server.maxThumbSize = size }
+        if let timeout = map.duration("shutdown_timeout") { server.shutdownTimeout = timeout }
+        map.finish()
+        return server
+    }
+
+    private static func readLogging(_ map: ConfigMapping) -> LoggingSettings {
+        var logging = LoggingSettings()
+        if let format = map.choice("format", as: LoggingSettings.Format.self) { logging.format = format }
+        if let level = map.choice("level", as: LoggingSettings.Level.self) { logging.level = level }
+        map.finish()
+        return logging
+    }
+
+    private static func readJournal(_ map: ConfigMapping) -> JournalSettings {
+        var journal = JournalSettings()
+        if let mode = map.choice("synchronous", as: JournalSettings.Synchronous.self) { journal.synchronous = mode }
+        if let batch = map.int("max_batch", in: 1...100_000) { journal.maxBatch = batch }
+        map.finish()
+        return journal
+    }
+
+    private static func readSources(_ map: ConfigMapping) -> SourcesSettings {
+        var sources = SourcesSettings()
+        func source(_ key: String) -> SourceSettings {
+            guard let entry = map.mapping(key) else { return SourceSettings() }
+            var settings = SourceSettings()
+            if let enabled = entry.bool("enabled") { settings.enabled = enabled }
+            settings.credentials = readCredentials(entry)
+            entry.finish()
+            return settings
+        }
+        sources.plex = source("plex")
+        sources.tautulli = source("tautulli")
+        sources.sonarr = source("sonarr")
+        sources.radarr = source("radarr")
+        sources.lidarr = source("lidarr")
+        if let generic = map.mapping("generic") {
+            for (name, node) in generic.allEntries {
+                guard let entry = generic.reader.mapping(node, path: "sources.generic.\(name)") else { continue }
+                if !name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
+                    generic.reader.error(
+                        "generic endpoint name '\(name)' may contain only letters, digits, '-' and '_' (it is a URL path)",
+                        at: node)
+                }
+                var endpoint = GenericEndpointSettings(name: name)
+                endpoint.credentials = readCredentials(entry)
+                if let signature = entry.mapping("signature") { endpoint.signature = readSignature(signature) }
+                entry.finish()
+                sources.generic.append(endpoint)
+            }
+            _ = generic.allEntries.map { generic.value($0.key) }
+        }
+        map.finish()
+        return sources
+    }
+
+    private static func readCredentials(_ map: ConfigMapping) -> SourceCredentials {
+        var credentials = SourceCredentials()
+        credentials.token = map.secret("token")
+        credentials.username = map.string("username")
+        credentials.password = map.secret("password")
+        if (credentials.username == nil) != (credentials.password == nil) {
+            map.reader.error("'\(map.path)' needs both 'username' and 'password' for HTTP Basic", at: map.node)
+        }
+        return credentials
+    }
+
+    private static func readSignature(_ map: ConfigMapping) -> SignatureSettings? {
+        let scheme = map.choice("scheme", as: SignatureSettings.Scheme.self)
+        let secret = map.secret("secret")
+        let tolerance = map.duration("tolerance")
+        if map.value("scheme") == nil { map.reader.error("'\(map.path).scheme' is required", at: map.node) }
+        if secret == nil, map.value("secret") == nil, map.value("secret_file") == nil {
+            map.reader.error("'\(map.path).secret' (or 'secret_file') is required", at: map.node)
+        }
+        map.finish()
+        guard let scheme, let secret else { return nil }
+        return SignatureSettings(scheme: scheme, secret: secret, tolerance: tolerance ?? .seconds(300))
+    }
+}

@@ -1,0 +1,104 @@
+import HeraldCore
+
+/// The effective daemon configuration: every value resolved, every default applied.
+///
+/// Built from one YAML file by `HeraldConfiguration.load(file:environment:)`. Each module receives
+/// only the part it needs (`server`, `journal`, `sources`, …).
+public struct HeraldConfiguration: Sendable, Equatable {
+    /// The file this configuration was read from (for messages and reloads).
+    public var file: String
+    /// Where the SQLite journal lives. Required, or taken from systemd's `$STATE_DIRECTORY`.
+    public var stateDirectory: String
+    public var server = ServerSettings()
+    public var logging = LoggingSettings()
+    public var journal = JournalSettings()
+    public var api = APISettings()
+    public var sources = SourcesSettings()
+
+    public init(file: String, stateDirectory: String) {
+        self.file = file
+        self.stateDirectory = stateDirectory
+    }
+
+    /// The SQLite database file inside the state directory.
+    public var databasePath: String { stateDirectory + "/herald.sqlite" }
+}
+
+/// The HTTP listener.
+public struct ServerSettings: Sendable, Equatable {
+    /// Address to bind; `0.0.0.0` so Plex and the *arr apps on other hosts can reach it.
+    public var host = "0.0.0.0"
+    public var port = 8765
+    /// Largest JSON body accepted from Tautulli, the *arr apps and generic senders.
+    public var maxBodySize = 1 << 20
+    /// Largest Plex multipart request (the poster JPEG makes these large).
+    public var maxThumbSize = 10 << 20
+    /// How long a graceful shutdown may take before remaining work is cancelled.
+    public var shutdownTimeout: Duration = .seconds(10)
+
+    public init() {}
+}
+
+/// Log output.
+public struct LoggingSettings: Sendable, Equatable {
+    public enum Format: String, Sendable, CaseIterable { case logfmt, json }
+    public enum Level: String, Sendable, CaseIterable { case trace, debug, info, notice, warning, error, critical }
+
+    public var format: Format = .logfmt
+    public var level: Level = .info
+
+    public init() {}
+}
+
+/// The event journal.
+public struct JournalSettings: Sendable, Equatable {
+    /// `full` fsyncs every commit (survives power loss); `normal` survives process crashes only.
+    public enum Synchronous: String, Sendable, CaseIterable { case full, normal }
+
+    public var synchronous: Synchronous = .full
+    /// Most events written in one shared commit.
+    public var maxBatch = 1024
+
+    public init() {}
+}
+
+/// The read API (`/api/events`).
+public struct APISettings: Sendable, Equatable {
+    /// Bearer token for `/api/*`; without one the API answers 403 (it exposes raw payloads).
+    public var token: Secret?
+
+    public init() {}
+}
+
+/// Per-source webhook settings.
+public struct SourcesSettings: Sendable, Equatable {
+    public var plex = SourceSettings()
+    public var tautulli = SourceSettings()
+    public var sonarr = SourceSettings()
+    public var radarr = SourceSettings()
+    public var lidarr = SourceSettings()
+    /// Named generic endpoints, served at `/hooks/generic/{name}`.
+    public var generic: [GenericEndpointSettings] = []
+
+    public init() {}
+}
+
+/// One built-in webhook source.
+public struct SourceSettings: Sendable, Equatable {
+    /// A disabled source answers 404, as if the route did not exist.
+    public var enabled = true
+    public var credentials = SourceCredentials()
+
+    public init() {}
+}
+
+/// One named generic endpoint.
+public struct GenericEndpointSettings: Sendable, Equatable {
+    public var name: String
+    public var credentials = SourceCredentials()
+    public var signature: SignatureSettings?
+
+    public init(name: String) {
+        self.name = name
+    }
+}

@@ -1,0 +1,54 @@
+import HeraldCore
+
+/// Names of the *arr apps' `eventType` values as Herald event kinds.
+///
+/// Sonarr, Radarr and Lidarr send PascalCase names (`EpisodeFileDelete`); Herald kinds are dotted
+/// and snake_case (`sonarr.episode_file_delete`), so rules read `sonarr.download`, `radarr.rename`.
+enum ArrEventType {
+    /// `EpisodeFileDelete` → `episode_file_delete`; anything that is not a plain name → nil.
+    static func snakeCase(_ eventType: String) -> String? {
+        guard !eventType.isEmpty, eventType.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+            return nil
+        }
+        var output = ""
+        for character in eventType {
+            if character.isUppercase, !output.isEmpty { output.append("_") }
+            output.append(character.lowercased())
+        }
+        return output
+    }
+
+    /// The kind and, for test pings and unknown types, why the event is only journalled.
+    static func classify(app: String, eventType: String, known: Set<String>) throws(WebhookError) -> (
+        kind: String, ignoredReason: String?
+    ) {
+        guard let name = snakeCase(eventType) else {
+            throw .malformed("\(app) body has an invalid 'eventType' '\(eventType.prefix(64))'")
+        }
+        if eventType == "Test" { return ("\(app.lowercased()).test", "test event from \(app)") }
+        let reason = known.contains(eventType) ? nil : "unknown \(app) event type '\(eventType)'"
+        return ("\(app.lowercased()).\(name)", reason)
+    }
+}
+
+/// A file entry as the *arr apps send it (`episodeFile`, `movieFile`, `trackFiles[]`, renamed files).
+struct ArrFile: Decodable {
+    var relativePath: String?
+    var path: String?
+    var previousRelativePath: String?
+    var previousPath: String?
+
+    /// The library path: the owner's folder plus `relativePath`, never the download client's path.
+    /// `path` is used only when there is no `relativePath` (Lidarr sends only `path`).
+    func libraryPath(in folder: String?) -> String? {
+        if let folder, let relativePath, !relativePath.isEmpty { return LibraryPath.join(folder, relativePath) }
+        return path.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    func previousLibraryPath(in folder: String?) -> String? {
+        if let folder, let previousRelativePath, !previousRelativePath.isEmpty {
+            return LibraryPath.join(folder, previousRelativePath)
+        }
+        return previousPath.flatMap { $0.isEmpty ? nil : $0 }
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import GRDB
+
+/// The one database of the daemon: the event journal now, and later the scan queue, outbox and jobs.
+///
+/// Wraps any GRDB `DatabaseWriter`: a `DatabasePool` in WAL mode for the real file, a
+/// `DatabaseQueue` for quick in-memory tests. Migrations are registered once and never edited
+/// after release; new schema goes into new migrations.
+public struct AppDatabase: Sendable {
+    public let writer: any DatabaseWriter
+
+    /// Opens (creating if needed) the database and applies pending migrations.
+    public init(_ writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try Self.migrator.migrate(writer)
+    }
+
+    /// Opens the database file in WAL mode.
+    ///
+    /// - Parameters:
+    ///   - path: The SQLite file; its directory is created if missing.
+    ///   - fullSync: `true` fsyncs every commit so it survives power loss, `false` (SQLite's
+    ///     `NORMAL` in WAL mode) survives process crashes only.
+    public static func open(path: String, fullSync: Bool = true) throws -> AppDatabase {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: fullSync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+        }
+        return try AppDatabase(DatabasePool(path: path, configuration: configuration))
+    }
+
+    /// An in-memory database, for tests that do not need a file.
+    public static func inMemory() throws -> AppDatabase {
+        try AppDatabase(DatabaseQueue())
+    }
+
+    /// True when the database answers a trivial query (used by `/readyz`).
+    public func isHealthy() async -> Bool {
+        (try? await writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+    }
+
+    /// Closes the database; later calls fail. Called last during shutdown.
+    public func close() throws {
+        if let pool = writer as? DatabasePool { try pool.close() } else if let queue = writer as? DatabaseQueue {
+            try queue.close()
+        }
+    }
+}

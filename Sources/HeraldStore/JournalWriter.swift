@@ -1,0 +1,111 @@
+import Foundation
+import HeraldCore
+import Logging
+import Metrics
+import Synchronization
+
+/// Makes events durable with group commit: concurrent appends share one transaction and one fsync.
+///
+/// `append` enqueues the event and suspends until the commit that holds it is on disk. A single
+/// loop (`run`) takes everything queued while the previous commit was in flight, up to
+/// `maxBatch`, and writes it in one transaction. Under load, batches grow by themselves; when idle,
+/// an event is committed at once with no added delay.
+public final class JournalWriter: EventJournal {
+    private struct Pending {
+        var event: Event
+        var continuation: CheckedContinuation<Int64, any Error>
+    }
+
+    private struct State {
+        var queue: [Pending] = []
+        var closed = false
+    }
+
+    private let database: AppDatabase
+    private let maxBatch: Int
+    private let logger: Logger
+    private let state = Mutex(State())
+    private let wakeups: AsyncStream<Void>
+    private let wakeupContinuation: AsyncStream<Void>.Continuation
+    private let commitsContinuation: AsyncStream<Void>.Continuation
+    private let commitLatency: Metrics.Timer
+    private let batchSize: Recorder
+
+    /// Signals (coalesced) after each commit, so the dispatcher can look for new work at once.
+    public let commits: AsyncStream<Void>
+
+    public init(database: AppDatabase, maxBatch: Int = 1024, logger: Logger, metrics: any MetricsFactory) {
+        self.database = database
+        self.maxBatch = max(1, maxBatch)
+        self.logger = logger
+        (wakeups, wakeupContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        (commits, commitsContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        commitLatency = Metrics.Timer(label: "herald_journal_commit_seconds", factory: metrics)
+        batchSize = Recorder(label: "herald_journal_batch_size", factory: metrics)
+    }
+
+    public func append(_ event: Event) async throws -> Int64 {
+        try await withCheckedThrowingContinuation { continuation in
+            let accepted = state.withLock { state in
+                guard !state.closed else { return false }
+                state.queue.append(Pending(event: event, continuation: continuation))
+                return true
+            }
+            if accepted {
+                wakeupContinuation.yield()
+            } else {
+                continuation.resume(throwing: StoreError.journalClosed)
+            }
+        }
+    }
+
+    /// Commits queued events until `close()` is called and the queue is drained.
+    public func run() async {
+        for await _ in wakeups {
+            await drain()
+            if state.withLock({ $0.closed && $0.queue.isEmpty }) { break }
+        }
+        await drain()
+        commitsContinuation.finish()
+    }
+
+    /// Stops accepting events; `run` returns once everything already queued is committed.
+    public func close() {
+        state.withLock { $0.closed = true }
+        wakeupContinuation.yield()
+        wakeupContinuation.finish()
+    }
+
+    private func drain() async {
+        while true {
+            let batch: [Pending] = state.withLock { state in
+                let count = min(state.queue.count, maxBatch)
+                let batch = Array(state.queue.prefix(count))
+                state.queue.removeFirst(count)
+                return batch
+            }
+            if batch.isEmpty { return }
+            let started = ContinuousClock.now
+            do {
+                let sequences = try await database.appendEvents(batch.map(\.event))
+                commitLatency.recordNanoseconds(Int64((ContinuousClock.now - started).nanoseconds))
+                batchSize.record(batch.count)
+                for (pending, sequence) in zip(batch, sequences) { pending.continuation.resume(returning: sequence) }
+                commitsContinuation.yield()
+            } catch {
+                logger.error(
+                    "journal commit failed; the senders get an error and may retry",
+                    metadata: ["error": "\(error)", "journal.batch": "\(batch.count)"])
+                for pending in batch { pending.continuation.resume(throwing: error) }
+            }
+        }
+    }
+}
+
+extension Duration {
+    /// Whole nanoseconds, for metrics.
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

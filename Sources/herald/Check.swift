@@ -1,0 +1,24 @@
+import ArgumentParser
+import HeraldApp
+import HeraldConfig
+
+/// `herald check`: validate the configuration without starting anything.
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Validate the configuration; exits non-zero and lists every problem with file:line:column."
+    )
+
+    @OptionGroup var options: ConfigOption
+
+    @Flag(help: "Print the effective configuration (defaults filled in, secrets redacted).")
+    var print = false
+
+    func run() throws {
+        let configuration = try options.load()
+        if print { Swift.print(configuration.effectiveYAML, terminator: "") }
+        for source in configuration.openSources {
+            printError("warning: \(options.config): source '\(source)' has no credential; anyone who can reach the port may post to it")
+        }
+        printError("\(options.config): configuration is valid")
+    }
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+
+/// The `herald` command line: a thin layer over HeraldApp.
+@main
+struct Herald: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "herald",
+        abstract: "Turns Plex, Tautulli, Sonarr, Radarr and Lidarr webhooks into durable, explainable actions.",
+        version: HeraldVersion.string,
+        subcommands: [Serve.self, Check.self, Events.self, Version.self]
+    )
+}
+
+enum HeraldVersion {
+    static let string = "0.1.0"
+}
+
+struct Version: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print Herald's version.")
+
+    func run() {
+        print("herald \(HeraldVersion.string)")
+    }
+}

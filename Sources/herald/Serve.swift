@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import HeraldApp
+import HeraldConfig
+import HeraldCore
+import Logging
+import Metrics
+import Prometheus
+
+/// `herald serve`: run the daemon until SIGTERM or SIGINT.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the daemon: receive webhooks, journal them, act on them.",
+        discussion: "SIGTERM or SIGINT stop it gracefully; SIGHUP reloads the configuration."
+    )
+
+    @OptionGroup var options: ConfigOption
+
+    func run() async throws {
+        let configuration = try options.load()
+        let level = Reloadable(configuration.logging.level.loggerLevel)
+        let format = configuration.logging.format
+        LoggingSystem.bootstrap { label in StructuredLogHandler(label: label, format: format, level: level) }
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let logger = Logger(label: "herald")
+        let daemon: HeraldDaemon
+        do {
+            daemon = try buildServiceGroup(
+                configuration: configuration, registry: registry, logger: logger, logLevel: level)
+        } catch {
+            logger.critical(
+                "cannot start", metadata: ["error": "\(error)", "state_directory": "\(configuration.stateDirectory)"])
+            throw ExitCode.failure
+        }
+        try await daemon.run()
+        logger.notice("herald stopped")
+    }
+}
