@@ -5,6 +5,9 @@ import Foundation
 struct LenientInt: Decodable, Sendable {
     let value: Int?
 
+    /// The value when it is above zero; the *arr apps send `0` for an unknown year.
+    var positive: Int? { value.flatMap { $0 > 0 ? $0 : nil } }
+
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {

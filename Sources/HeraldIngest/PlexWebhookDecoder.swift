@@ -34,7 +34,7 @@ public enum PlexWebhookDecoder {
         var info = MediaInfo(
             type: type,
             title: metadata.title,
-            year: metadata.year?.value,
+            year: metadata.year?.positive,
             ratingKey: metadata.ratingKey?.value,
             guids: guids(metadata),
             library: metadata.librarySectionTitle

@@ -35,7 +35,7 @@ public enum RadarrWebhookDecoder {
         let media = MediaInfo(
             type: movie == nil ? nil : .movie,
             title: movie?.title,
-            year: movie?.year?.value,
+            year: movie?.year?.positive,
             guids: MediaGuids(imdb: movie?.imdbId?.value, tmdb: movie?.tmdbId?.value)
         )
         return Event(

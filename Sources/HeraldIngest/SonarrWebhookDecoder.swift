@@ -38,7 +38,7 @@ public enum SonarrWebhookDecoder {
         let media = MediaInfo(
             type: episodes.isEmpty ? (series == nil ? nil : .show) : .episode,
             title: episodes.count == 1 ? episodes[0].title : nil,
-            year: series?.year?.value,
+            year: series?.year?.positive,
             show: series?.title,
             season: episodes.first?.seasonNumber?.value,
             episodes: episodes.compactMap { $0.episodeNumber?.value },

@@ -29,7 +29,7 @@ public enum TautulliWebhookDecoder {
         var media = MediaInfo(
             type: type,
             title: type == .episode ? (payload.episode_name?.value ?? payload.title?.value) : payload.title?.value,
-            year: payload.year?.value,
+            year: payload.year?.positive,
             show: payload.show_name?.value ?? payload.grandparent_title?.value,
             season: payload.season_num?.value ?? payload.parent_media_index?.value,
             ratingKey: payload.rating_key?.value,

@@ -1,0 +1,37 @@
+import Foundation
+import HeraldCore
+import HeraldIngest
+import HeraldTestSupport
+import Testing
+
+@Suite struct LidarrDecoderTests {
+    @Test func albumDownloadListsEveryTrackFile() throws {
+        let event = try LidarrWebhookDecoder.decode(Fixtures.data("lidarr-download.json"))
+        #expect(event.kind == "lidarr.download")
+        #expect(event.paths.count == 25)
+        #expect(event.paths.first == "/mnt/plex/music/Lady Gaga/The Fame (2008)/CD 01/Lady Gaga - The Fame - 01 - Bad Romance.flac")
+        #expect(event.media.type == .album)
+        #expect(event.media.title == "The Fame")
+        #expect(event.media.show == "Lady Gaga")
+        #expect(event.media.year == 2008)
+    }
+
+    @Test func secondDownloadCapture() throws {
+        let event = try LidarrWebhookDecoder.decode(Fixtures.data("lidarr-download-2.json"))
+        #expect(event.paths.allSatisfy { $0.hasPrefix("/media/Music/General Elektriks/Cliquety Kliqk (2003)/") })
+        #expect(event.paths.count == 12)
+    }
+
+    @Test(
+        "artist and album events point at the artist folder",
+        arguments: [
+            ("lidarr-artistadd.json", "lidarr.artist_add"), ("lidarr-artistdelete.json", "lidarr.artist_delete"),
+            ("lidarr-albumdelete.json", "lidarr.album_delete"),
+        ])
+    func artistEvents(file: String, kind: String) throws {
+        let event = try LidarrWebhookDecoder.decode(Fixtures.data(file))
+        #expect(event.kind == kind)
+        #expect(event.paths == ["/mnt/plex/music/REDD"])
+        #expect(event.ignoredReason == nil)
+    }
+}
