@@ -35,8 +35,9 @@ extension HeraldConfiguration {
         let reader = ConfigReader(file: file, environment: environment)
         guard let root = reader.root(yaml: yaml) else { throw ConfigError(diagnostics: reader.diagnostics) }
 
+        let stateDirectoryGiven = root.value("state_directory") != nil
         let stateDirectory = root.string("state_directory") ?? environment["STATE_DIRECTORY"]
-        if stateDirectory == nil {
+        if stateDirectory == nil, !stateDirectoryGiven {
             reader.error("'state_directory' is required (where Herald keeps its journal)", at: nil)
         }
         var configuration = HeraldConfiguration(file: file, stateDirectory: stateDirectory ?? "")

@@ -1,0 +1,131 @@
+import Foundation
+import GRDB
+import HeraldCore
+import HeraldStore
+import HeraldTestSupport
+import Logging
+import MetricsTestKit
+import Testing
+
+@Suite struct JournalTests {
+    let directory: TemporaryDirectory
+    let path: String
+
+    init() throws {
+        directory = try TemporaryDirectory()
+        path = directory.path + "/state/herald.sqlite"
+    }
+
+    func sample(_ number: Int, source: EventSource = .sonarr, kind: String = "sonarr.download", at time: Double = 0)
+        -> Event
+    {
+        Event(
+            receivedAt: Date(timeIntervalSince1970: 1_700_000_000 + time), source: source, kind: kind,
+            paths: ["/tv/Show/Season 1/e\(number).mkv"], previousPaths: ["/old/\(number)"],
+            media: MediaInfo(type: .episode, title: "E\(number)", show: "Show", season: 1, episodes: [number]),
+            user: "u", player: "p", raw: Data(#"{"n":\#(number)}"#.utf8))
+    }
+
+    @Test func eventsRoundTripThroughAFileAndSurviveReopening() async throws {
+        defer { directory.remove() }
+        let original = sample(1)
+        do {
+            let database = try AppDatabase.open(path: path)
+            let sequences = try await database.appendEvents([original, sample(2)])
+            #expect(sequences == [1, 2])
+            try database.close()
+        }
+        let reopened = try AppDatabase.open(path: path)
+        let entries = try await reopened.events(matching: EventFilter(limit: 10))
+        #expect(entries.map(\.sequence) == [2, 1], "newest first")
+        #expect(entries.last?.event == original)
+        #expect(entries.last?.dispatchedAt == nil)
+        let mode = try await reopened.writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
+    }
+
+    @Test func concurrentAppendsShareCommits() async throws {
+        defer { directory.remove() }
+        let database = try AppDatabase.open(path: path)
+        let metrics = TestMetrics()
+        let writer = JournalWriter(database: database, maxBatch: 64, logger: Logger(label: "test"), metrics: metrics)
+        let runner = Task { await writer.run() }
+        let sequences = try await withThrowingTaskGroup(of: Int64.self) { group in
+            for number in 0..<500 { group.addTask { try await writer.append(sample(number)) } }
+            return try await group.reduce(into: [Int64]()) { $0.append($1) }
+        }
+        writer.close()
+        await runner.value
+        #expect(Set(sequences).count == 500)
+        #expect(try await database.eventCount() == 500)
+        let batches = try metrics.expectRecorder("herald_journal_batch_size").values
+        #expect(batches.reduce(0, +) == 500)
+        #expect(batches.count < 500, "group commit: fewer commits than events")
+        #expect(batches.allSatisfy { $0 <= 64 }, "batches respect max_batch")
+    }
+
+    @Test func closingDrainsQueuedEventsAndRefusesNewOnes() async throws {
+        defer { directory.remove() }
+        let database = try AppDatabase.open(path: path)
+        let writer = JournalWriter(database: database, logger: Logger(label: "test"), metrics: TestMetrics())
+        let pending = (0..<20).map { number in Task { try await writer.append(sample(number)) } }
+        try await Task.sleep(for: .milliseconds(50))
+        let runner = Task { await writer.run() }
+        writer.close()
+        await runner.value
+        for task in pending { _ = try await task.value }
+        #expect(try await database.eventCount() == 20)
+        await #expect(throws: StoreError.self) { try await writer.append(sample(99)) }
+    }
+
+    @Test func dispatchHandsOverEventsInOrderAndMarksThem() async throws {
+        defer { directory.remove() }
+        let database = try AppDatabase.open(path: path)
+        _ = try await database.appendEvents((1...5).map { sample($0) })
+        let seen = try await database.dispatchPending(limit: 3) { _, entries in
+            #expect(entries.map(\.sequence) == [1, 2, 3])
+        }
+        #expect(seen == 3)
+        #expect(try await database.eventCount(pendingOnly: true) == 2)
+        let rest = try await database.dispatchPending(limit: 10) { _, entries in
+            #expect(entries.count == 2)
+        }
+        #expect(rest == 2)
+        #expect(try await database.dispatchPending(limit: 10) { _, _ in } == 0)
+    }
+
+    @Test func aFailingHandlerLeavesEventsAndTheirConsequencesUnrecorded() async throws {
+        defer { directory.remove() }
+        let database = try AppDatabase.open(path: path)
+        _ = try await database.appendEvents([sample(1)])
+        try await database.writer.write { db in try db.execute(sql: "CREATE TABLE consequence (n INTEGER)") }
+        struct RuleFailed: Error {}
+        await #expect(throws: RuleFailed.self) {
+            try await database.dispatchPending(limit: 10) { db, _ in
+                try db.execute(sql: "INSERT INTO consequence VALUES (1)")
+                throw RuleFailed()
+            }
+        }
+        #expect(try await database.eventCount(pendingOnly: true) == 1)
+        let consequences = try await database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM consequence") }
+        #expect(consequences == 0, "the consequence rolled back with the dispatch mark")
+    }
+
+    @Test func filtersBySourceKindTimeAndPosition() async throws {
+        defer { directory.remove() }
+        let database = try AppDatabase.open(path: path)
+        _ = try await database.appendEvents([
+            sample(1, kind: "sonarr.download", at: 0), sample(2, kind: "sonarr.rename", at: 10),
+            sample(3, source: .radarr, kind: "radarr.download", at: 20), sample(4, kind: "sonarr_x.download", at: 30),
+        ])
+        func sequences(_ filter: EventFilter) async throws -> [Int64] {
+            try await database.events(matching: filter).map(\.sequence)
+        }
+        #expect(try await sequences(EventFilter(source: .radarr)) == [3])
+        #expect(try await sequences(EventFilter(kind: "sonarr.*")) == [2, 1], "'_' in the prefix is literal")
+        #expect(try await sequences(EventFilter(kind: "sonarr.rename")) == [2])
+        #expect(try await sequences(EventFilter(since: Date(timeIntervalSince1970: 1_700_000_015))) == [4, 3])
+        #expect(try await sequences(EventFilter(afterSequence: 2)) == [4, 3])
+        #expect(try await sequences(EventFilter(limit: 1)) == [4])
+    }
+}
