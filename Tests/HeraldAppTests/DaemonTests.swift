@@ -1,0 +1,68 @@
+import Foundation
+import HTTPTypes
+import HeraldApp
+import HeraldCore
+import HeraldStore
+import HeraldTestSupport
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@Suite struct DaemonTests {
+    @Test func healthReadinessAndMetrics() async throws {
+        let harness = try DaemonHarness()
+        try await harness.run { client in
+            #expect(try await client.get("/healthz").status == .ok)
+            let ready = try await client.get("/readyz")
+            #expect(ready.status == .ok)
+            #expect(String(buffer: ready.body ?? ByteBuffer()).contains(#""status":"ready""#))
+            let accepted = try await client.postJSON("/hooks/sonarr", Fixtures.data("sonarr-v4-download.json"))
+            #expect(accepted.status == .accepted)
+            _ = try await client.post("/hooks/sonarr", headers: [.contentType: "text/plain"], body: ByteBuffer(string: "x"))
+            let metrics = String(buffer: try await client.get("/metrics").body ?? ByteBuffer())
+            #expect(metrics.contains(#"herald_events_received_total{source="sonarr",kind="sonarr.download"} 1"#))
+            #expect(metrics.contains(#"herald_events_rejected_total{source="sonarr",reason="unsupported_media_type"} 1"#))
+            #expect(metrics.contains("herald_journal_commit_seconds"))
+            #expect(metrics.contains(#"herald_http_request_duration_seconds_count{method="POST",route="/hooks/sonarr",status="202"} 1"#))
+        }
+    }
+
+    @Test func eventsAreDispatchedAfterTheyAreJournalled() async throws {
+        let harness = try DaemonHarness()
+        try await harness.run { client in
+            for name in ["radarr-v5-download.json", "radarr-v5-grab.json", "radarr-v5-test.json"] {
+                #expect(try await client.postJSON("/hooks/radarr", Fixtures.data(name)).status == .accepted)
+            }
+            var pending = try await harness.daemon.database.eventCount(pendingOnly: true)
+            for _ in 0..<200 where pending > 0 {
+                try await Task.sleep(for: .milliseconds(10))
+                pending = try await harness.daemon.database.eventCount(pendingOnly: true)
+            }
+            #expect(pending == 0)
+            #expect(try await harness.daemon.database.eventCount() == 3)
+        }
+    }
+
+    @Test func theEventsAPIIsClosedWithoutATokenAndProtectedWithOne() async throws {
+        let closed = try DaemonHarness()
+        try await closed.run { client in
+            let response = try await client.get("/api/events")
+            #expect(response.status == .forbidden)
+        }
+        let open = try DaemonHarness(extraYAML: "api: {token: apitoken}\n")
+        try await open.run { client in
+            #expect(try await client.get("/api/events").status == .unauthorized)
+            _ = try await client.postJSON("/hooks/sonarr", Fixtures.data("sonarr-v4-download.json"))
+            _ = try await client.postJSON("/hooks/radarr", Fixtures.data("radarr-v5-download.json"))
+            let response = try await client.get("/api/events?source=sonarr", headers: [.authorization: "Bearer apitoken"])
+            #expect(response.status == .ok)
+            let object = try JSONSerialization.jsonObject(with: Data((response.body ?? ByteBuffer()).readableBytesView))
+            let events = try #require((object as? [String: Any])?["events"] as? [[String: Any]])
+            #expect(events.count == 1)
+            #expect(events.first?["kind"] as? String == "sonarr.download")
+            #expect((events.first?["raw"] as? [String: Any])?["eventType"] as? String == "Download")
+            let bad = try await client.get("/api/events?since=yesterday", headers: [.authorization: "Bearer apitoken"])
+            #expect(bad.status == .badRequest)
+        }
+    }
+}
