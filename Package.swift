@@ -1,9 +1,11 @@
-// swift-tools-version:6.1
+// swift-tools-version:6.2
 import PackageDescription
 
-/// Settings shared by every Herald target: Swift 6 mode plus the upcoming features STYLE.md asks for.
+/// Settings shared by every Herald target: Swift 6 mode, the upcoming features STYLE.md asks for,
+/// and warnings as errors (for Herald's own targets only, not its dependencies).
 let strictSettings: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
+    .treatAllWarnings(as: .error),
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
 ]

@@ -24,7 +24,9 @@ public enum EventQuery {
         }
         if let kind, !kind.isEmpty { filter.kind = kind }
         if let after {
-            guard let sequence = Int64(after) else { throw InvalidQuery(description: "'after' must be a sequence number") }
+            guard let sequence = Int64(after) else {
+                throw InvalidQuery(description: "'after' must be a sequence number")
+            }
             filter.afterSequence = sequence
         }
         if let limit {
@@ -44,6 +46,7 @@ public enum EventQuery {
         }
         if let date = try? Date(text, strategy: .iso8601) { return date }
         if let date = try? Date(text, strategy: .iso8601.year().month().day()) { return date }
-        throw InvalidQuery(description: "'since' must be a duration such as 2h or a date such as 2026-11-20, not '\(text)'")
+        throw InvalidQuery(
+            description: "'since' must be a duration such as 2h or a date such as 2026-11-20, not '\(text)'")
     }
 }

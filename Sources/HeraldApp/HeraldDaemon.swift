@@ -74,7 +74,8 @@ public func buildServiceGroup(
                 "herald ready",
                 metadata: [
                     "server.address": "\(configuration.server.host):\(channel.localAddress?.port ?? 0)",
-                    "startup.ms": "\((ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000 + (ContinuousClock.now - started).components.seconds * 1000)",
+                    "startup.ms":
+                        "\((ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000 + (ContinuousClock.now - started).components.seconds * 1000)",
                 ])
         },
         logger: logger
@@ -87,7 +88,9 @@ public func buildServiceGroup(
 
     var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
         .init(service: JournalService(writer: journal, database: database, logger: logger)),
-        .init(service: EventDispatcher(database: database, commits: journal.commits, handler: dispatchHandler, logger: logger)),
+        .init(
+            service: EventDispatcher(
+                database: database, commits: journal.commits, handler: dispatchHandler, logger: logger)),
     ]
     if installSignalHandlers {
         services.append(

@@ -16,7 +16,9 @@ extension JournalEntry {
             "paths": event.paths,
         ]
         if !event.previousPaths.isEmpty { object["previous_paths"] = event.previousPaths }
-        if let media = try? JSONSerialization.jsonObject(with: JSONEncoder().encode(event.media)) { object["media"] = media }
+        if let media = try? JSONSerialization.jsonObject(with: JSONEncoder().encode(event.media)) {
+            object["media"] = media
+        }
         if let user = event.user { object["user"] = user }
         if let player = event.player { object["player"] = player }
         if let reason = event.ignoredReason { object["ignored"] = reason }

@@ -40,7 +40,9 @@ struct ReloadService: Service {
             return
         }
         var restartNeeded: [String] = []
-        if new.server.host != old.server.host || new.server.port != old.server.port { restartNeeded.append("server address") }
+        if new.server.host != old.server.host || new.server.port != old.server.port {
+            restartNeeded.append("server address")
+        }
         if new.stateDirectory != old.stateDirectory { restartNeeded.append("state_directory") }
         if new.logging.format != old.logging.format { restartNeeded.append("log.format") }
         if new.journal != old.journal { restartNeeded.append("journal") }

@@ -1,10 +1,11 @@
 import Foundation
-#if canImport(Glibc)
-    import Glibc
-#endif
 import HeraldConfig
 import HeraldCore
 import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Writes one line per log record to standard error, as logfmt or JSON.
 ///
@@ -57,7 +58,8 @@ public struct StructuredLogHandler: LogHandler {
 
     /// Quotes a logfmt value when it holds spaces, quotes, `=` or control characters.
     static func logfmtValue(_ value: String) -> String {
-        let needsQuotes = value.isEmpty || value.contains { $0 == " " || $0 == "\"" || $0 == "=" || $0.isNewline || $0 == "\\" }
+        let needsQuotes =
+            value.isEmpty || value.contains { $0 == " " || $0 == "\"" || $0 == "=" || $0.isNewline || $0 == "\\" }
         guard needsQuotes else { return value }
         var escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
         escaped = escaped.replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")

@@ -17,7 +17,9 @@ public struct SystemdNotifier: Sendable {
     }
 
     /// The watchdog interval systemd expects pings within, from `$WATCHDOG_USEC`, if enabled for this process.
-    public static func watchdogInterval(environment: [String: String] = ProcessInfo.processInfo.environment)
+    public static func watchdogInterval(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    )
         -> Duration?
     {
         guard let text = environment["WATCHDOG_USEC"], let microseconds = Int64(text), microseconds > 0 else {

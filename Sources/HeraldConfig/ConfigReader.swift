@@ -108,10 +108,12 @@ public final class ConfigReader {
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _):
             let detail = context.map { "\($0.text) \(problem)" } ?? problem
-            return ConfigDiagnostic(file: file, line: mark.line, column: mark.column, message: "invalid YAML: \(detail)")
+            return ConfigDiagnostic(
+                file: file, line: mark.line, column: mark.column, message: "invalid YAML: \(detail)")
         case .composer(let context, let problem, let mark, _):
             let detail = context.map { "\($0.text) \(problem)" } ?? problem
-            return ConfigDiagnostic(file: file, line: mark.line, column: mark.column, message: "invalid YAML: \(detail)")
+            return ConfigDiagnostic(
+                file: file, line: mark.line, column: mark.column, message: "invalid YAML: \(detail)")
         default:
             return ConfigDiagnostic(file: file, line: 0, column: 0, message: "invalid YAML: \(error)")
         }

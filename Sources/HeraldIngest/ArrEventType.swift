@@ -19,7 +19,9 @@ enum ArrEventType {
     }
 
     /// The kind and, for test pings and unknown types, why the event is only journalled.
-    static func classify(app: String, eventType: String, known: Set<String>) throws(WebhookError) -> (
+    static func classify(
+        app: String, eventType: String, known: Set<String>
+    ) throws(WebhookError) -> (
         kind: String, ignoredReason: String?
     ) {
         guard let name = snakeCase(eventType) else {

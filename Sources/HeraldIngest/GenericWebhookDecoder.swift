@@ -7,7 +7,9 @@ import HeraldCore
 /// `X-Herald-Event` header or `?event=`). Top-level `path`/`paths` and `title` fields, when
 /// present, fill the event's paths and media title so rules can use them.
 public enum GenericWebhookDecoder {
-    public static func decode(_ body: Data, endpoint: String, event: String?, receivedAt: Date = Date())
+    public static func decode(
+        _ body: Data, endpoint: String, event: String?, receivedAt: Date = Date()
+    )
         throws(WebhookError) -> Event
     {
         guard !body.isEmpty else { throw .malformed("empty body: expected JSON") }
@@ -31,6 +33,8 @@ public enum GenericWebhookDecoder {
             if let list = fields["paths"] as? [Any] { paths += list.compactMap { $0 as? String } }
             media.title = fields["title"] as? String
         }
-        return Event(receivedAt: receivedAt, source: .generic, kind: kind, paths: paths, media: media, endpoint: endpoint, raw: body)
+        return Event(
+            receivedAt: receivedAt, source: .generic, kind: kind, paths: paths, media: media, endpoint: endpoint,
+            raw: body)
     }
 }

@@ -2,7 +2,9 @@ import Foundation
 
 /// Decodes a webhook body, turning decoder errors into one-line reasons a user can act on.
 enum JSONBody {
-    static func decode<Payload: Decodable>(_ type: Payload.Type, from body: Data, source: String) throws(WebhookError)
+    static func decode<Payload: Decodable>(
+        _ type: Payload.Type, from body: Data, source: String
+    ) throws(WebhookError)
         -> Payload
     {
         guard !body.isEmpty else { throw .malformed("empty body: expected a JSON object from \(source)") }
@@ -24,7 +26,9 @@ enum JSONBody {
     }
 
     private static func underlying(_ context: DecodingError.Context) -> String {
-        if let error = context.underlyingError as NSError?, let detail = error.userInfo[NSDebugDescriptionErrorKey] as? String {
+        if let error = context.underlyingError as NSError?,
+            let detail = error.userInfo[NSDebugDescriptionErrorKey] as? String
+        {
             return detail
         }
         return context.debugDescription

@@ -49,7 +49,9 @@ struct LenientString: Decodable, Sendable {
     static func meaningful(_ text: String) -> String? {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { return nil }
-        if trimmed.hasPrefix("{"), trimmed.hasSuffix("}"), !trimmed.dropFirst().dropLast().contains(where: { " {}\"".contains($0) }) {
+        if trimmed.hasPrefix("{"), trimmed.hasSuffix("}"),
+            !trimmed.dropFirst().dropLast().contains(where: { " {}\"".contains($0) })
+        {
             return nil
         }
         return text

@@ -59,7 +59,8 @@ public struct MultipartParser: Sendable {
     /// Checks that the body ended properly; call after the last chunk.
     public func finish() throws(ParseError) {
         guard state == .epilogue else {
-            throw .malformed(parts.isEmpty ? "no multipart parts found (wrong boundary?)" : "multipart body is truncated")
+            throw .malformed(
+                parts.isEmpty ? "no multipart parts found (wrong boundary?)" : "multipart body is truncated")
         }
     }
 
@@ -140,7 +141,9 @@ public struct MultipartParser: Sendable {
                     continue
                 }
                 var value = pair[1].trimmingCharacters(in: .whitespaces)
-                if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
+                if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 {
+                    value = String(value.dropFirst().dropLast())
+                }
                 return value
             }
         }

@@ -7,7 +7,9 @@ import Hummingbird
 /// body is parsed as it streams in: the payload is kept, the poster is only counted against the
 /// request limit. Test tools may instead send the JSON directly or as `payload=` form data.
 enum PlexRequestReader {
-    static func payload(of request: Request, maxRequestSize: Int, maxPayloadSize: Int) async throws(WebhookError)
+    static func payload(
+        of request: Request, maxRequestSize: Int, maxPayloadSize: Int
+    ) async throws(WebhookError)
         -> Data
     {
         let contentType = request.headers[.contentType] ?? ""
@@ -18,13 +20,15 @@ enum PlexRequestReader {
             guard let boundary = boundary(in: parameters) else {
                 throw .malformed("multipart/form-data without a boundary parameter")
             }
-            return try await multipartPayload(request, boundary: boundary, maxRequestSize: maxRequestSize, maxPayloadSize: maxPayloadSize)
+            return try await multipartPayload(
+                request, boundary: boundary, maxRequestSize: maxRequestSize, maxPayloadSize: maxPayloadSize)
         case "application/json":
             return try await BodyReader.collect(request, limit: maxPayloadSize)
         case "application/x-www-form-urlencoded":
             let body = try await BodyReader.collect(request, limit: maxPayloadSize)
             var components = URLComponents()
-            components.percentEncodedQuery = String(decoding: body, as: UTF8.self).replacingOccurrences(of: "+", with: "%20")
+            components.percentEncodedQuery = String(decoding: body, as: UTF8.self).replacingOccurrences(
+                of: "+", with: "%20")
             guard let payload = components.queryItems?.first(where: { $0.name == "payload" })?.value else {
                 throw .malformed("form body has no 'payload' field")
             }
@@ -39,7 +43,9 @@ enum PlexRequestReader {
             let pair = parameter.split(separator: "=", maxSplits: 1)
             guard pair.count == 2, pair[0].lowercased() == "boundary" else { continue }
             var value = String(pair[1])
-            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
+            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 {
+                value = String(value.dropFirst().dropLast())
+            }
             return value.isEmpty || value.count > 70 ? nil : value
         }
         return nil
@@ -68,7 +74,8 @@ enum PlexRequestReader {
             throw .malformed("the request body could not be read: \(error)")
         }
         guard let payload = parser.kept else {
-            throw .malformed("multipart body has no 'payload' part (parts: \(parser.partNames.joined(separator: ", ")))")
+            throw .malformed(
+                "multipart body has no 'payload' part (parts: \(parser.partNames.joined(separator: ", ")))")
         }
         return Data(payload)
     }

@@ -16,7 +16,9 @@ public enum PlexWebhookDecoder {
 
     public static func decode(_ payload: Data, receivedAt: Date = Date()) throws(WebhookError) -> Event {
         let body = try JSONBody.decode(PlexPayload.self, from: payload, source: "Plex")
-        guard let name = LenientString.meaningful(body.event) else { throw .malformed("Plex body has an empty 'event'") }
+        guard let name = LenientString.meaningful(body.event) else {
+            throw .malformed("Plex body has an empty 'event'")
+        }
         return Event(
             receivedAt: receivedAt,
             source: .plex,

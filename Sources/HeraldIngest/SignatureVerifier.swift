@@ -33,7 +33,9 @@ public struct SignatureVerifier: Sendable {
         }
     }
 
-    private func verifyStandard(body: some Collection<UInt8>, header: (String) -> String?, now: Date)
+    private func verifyStandard(
+        body: some Collection<UInt8>, header: (String) -> String?, now: Date
+    )
         throws(WebhookError)
     {
         guard let id = header("webhook-id"), let timestamp = header("webhook-timestamp"),

@@ -119,7 +119,8 @@ public struct WebhookRoutes: Sendable {
         metrics.rejected(source: source, reason: error.reason)
         if error != .notFound {
             logger.warning(
-                "webhook refused", metadata: ["event.source": "\(source)", "reason": "\(error.reason)", "detail": "\(error)"])
+                "webhook refused",
+                metadata: ["event.source": "\(source)", "reason": "\(error.reason)", "detail": "\(error)"])
         }
         var response = Self.json(status: Self.status(for: error), ["error": error.description])
         if error == .unauthorized { response.headers[.wwwAuthenticate] = "Basic realm=\"herald\"" }

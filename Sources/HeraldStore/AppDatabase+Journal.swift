@@ -51,7 +51,8 @@ extension AppDatabase {
             if let source = filter.source { request = request.filter(Column("source") == source.rawValue) }
             if let kind = filter.kind {
                 if kind.hasSuffix("*") {
-                    request = request.filter(Column("kind").like(Self.likePrefix(String(kind.dropLast())), escape: "\\"))
+                    request = request.filter(
+                        Column("kind").like(Self.likePrefix(String(kind.dropLast())), escape: "\\"))
                 } else {
                     request = request.filter(Column("kind") == kind)
                 }
@@ -64,7 +65,8 @@ extension AppDatabase {
     /// Number of events in the journal (optionally only those not yet dispatched).
     public func eventCount(pendingOnly: Bool = false) async throws -> Int {
         try await writer.read { db in
-            pendingOnly ? try EventRecord.filter(Column("dispatched_at") == nil).fetchCount(db) : try EventRecord.fetchCount(db)
+            pendingOnly
+                ? try EventRecord.filter(Column("dispatched_at") == nil).fetchCount(db) : try EventRecord.fetchCount(db)
         }
     }
 

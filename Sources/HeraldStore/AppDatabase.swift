@@ -46,7 +46,9 @@ public struct AppDatabase: Sendable {
 
     /// Closes the database; later calls fail. Called last during shutdown.
     public func close() throws {
-        if let pool = writer as? DatabasePool { try pool.close() } else if let queue = writer as? DatabaseQueue {
+        if let pool = writer as? DatabasePool {
+            try pool.close()
+        } else if let queue = writer as? DatabaseQueue {
             try queue.close()
         }
     }

@@ -17,7 +17,9 @@ struct Check: ParsableCommand {
         let configuration = try options.load()
         if print { Swift.print(configuration.effectiveYAML, terminator: "") }
         for source in configuration.openSources {
-            printError("warning: \(options.config): source '\(source)' has no credential; anyone who can reach the port may post to it")
+            printError(
+                "warning: \(options.config): source '\(source)' has no credential; anyone who can reach the port may post to it"
+            )
         }
         printError("\(options.config): configuration is valid")
     }

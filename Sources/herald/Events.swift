@@ -31,7 +31,8 @@ struct Events: AsyncParsableCommand {
     func run() async throws {
         let configuration = try options.load()
         guard FileManager.default.fileExists(atPath: configuration.databasePath) else {
-            printError("no journal at \(configuration.databasePath) yet: has 'herald serve' run with this configuration?")
+            printError(
+                "no journal at \(configuration.databasePath) yet: has 'herald serve' run with this configuration?")
             throw ExitCode.failure
         }
         let database = try AppDatabase.open(path: configuration.databasePath)

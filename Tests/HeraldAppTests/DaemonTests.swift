@@ -18,12 +18,16 @@ import Testing
             #expect(String(buffer: ready.body ?? ByteBuffer()).contains(#""status":"ready""#))
             let accepted = try await client.postJSON("/hooks/sonarr", Fixtures.data("sonarr-v4-download.json"))
             #expect(accepted.status == .accepted)
-            _ = try await client.post("/hooks/sonarr", headers: [.contentType: "text/plain"], body: ByteBuffer(string: "x"))
+            _ = try await client.post(
+                "/hooks/sonarr", headers: [.contentType: "text/plain"], body: ByteBuffer(string: "x"))
             let metrics = String(buffer: try await client.get("/metrics").body ?? ByteBuffer())
             #expect(metrics.contains(#"herald_events_received_total{source="sonarr",kind="sonarr.download"} 1"#))
-            #expect(metrics.contains(#"herald_events_rejected_total{source="sonarr",reason="unsupported_media_type"} 1"#))
+            #expect(
+                metrics.contains(#"herald_events_rejected_total{source="sonarr",reason="unsupported_media_type"} 1"#))
             #expect(metrics.contains("herald_journal_commit_seconds"))
-            #expect(metrics.contains(#"herald_http_request_duration_seconds_count{method="POST",route="/hooks/sonarr",status="202"} 1"#))
+            #expect(
+                metrics.contains(
+                    #"herald_http_request_duration_seconds_count{method="POST",route="/hooks/sonarr",status="202"} 1"#))
         }
     }
 
@@ -54,7 +58,8 @@ import Testing
             #expect(try await client.get("/api/events").status == .unauthorized)
             _ = try await client.postJSON("/hooks/sonarr", Fixtures.data("sonarr-v4-download.json"))
             _ = try await client.postJSON("/hooks/radarr", Fixtures.data("radarr-v5-download.json"))
-            let response = try await client.get("/api/events?source=sonarr", headers: [.authorization: "Bearer apitoken"])
+            let response = try await client.get(
+                "/api/events?source=sonarr", headers: [.authorization: "Bearer apitoken"])
             #expect(response.status == .ok)
             let object = try JSONSerialization.jsonObject(with: Data((response.body ?? ByteBuffer()).readableBytesView))
             let events = try #require((object as? [String: Any])?["events"] as? [[String: Any]])

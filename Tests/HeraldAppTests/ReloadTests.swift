@@ -21,7 +21,8 @@ import Testing
             file: file, environment: [:], running: running, ingest: ingest, logLevel: level,
             logger: Logger(label: "test"))
 
-        try directory.write("herald.yml", "state_directory: /tmp/s\nlog: {level: debug}\nsources: {sonarr: {token: two}}\n")
+        try directory.write(
+            "herald.yml", "state_directory: /tmp/s\nlog: {level: debug}\nsources: {sonarr: {token: two}}\n")
         service.reload()
         #expect(ingest.current.sources[.sonarr]?.credentials.token?.value == "two")
         #expect(level.current == .debug)

@@ -149,7 +149,8 @@ import Testing
             let text = error.diagnostics.map(\.description)
             #expect(text.count == 3)
             #expect(text[0] == "/etc/h.yml:2:19: 'api.token_file': no such file: /nonexistent/token")
-            #expect(text[1] == "/etc/h.yml:4:32: give either 'sources.plex.token' or 'sources.plex.token_file', not both")
+            #expect(
+                text[1] == "/etc/h.yml:4:32: give either 'sources.plex.token' or 'sources.plex.token_file', not both")
             #expect(text[2].hasSuffix("'sources.radarr' needs both 'username' and 'password' for HTTP Basic"))
         }
     }
@@ -186,7 +187,9 @@ import Testing
         } catch {
             let text = error.diagnostics.map(\.message)
             #expect(text.contains { $0.contains("generic endpoint name 'bad name'") })
-            #expect(text.contains("'sources.generic.ci.signature.scheme' must be one of 'standard-webhooks', 'github', not 'md5'"))
+            #expect(
+                text.contains(
+                    "'sources.generic.ci.signature.scheme' must be one of 'standard-webhooks', 'github', not 'md5'"))
             #expect(text.contains("'sources.generic.ci.signature.secret' (or 'secret_file') is required"))
         }
     }

@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTypes
-import HummingbirdTesting
 import HeraldTestSupport
+import HummingbirdTesting
 import Testing
 
 #if canImport(Glibc)

@@ -1,9 +1,9 @@
 import Foundation
 import HTTPTypes
-import HummingbirdTesting
 import HeraldCore
 import HeraldStore
 import HeraldTestSupport
+import HummingbirdTesting
 import Testing
 
 #if canImport(Glibc)

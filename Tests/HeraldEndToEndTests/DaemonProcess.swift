@@ -96,7 +96,9 @@ final class DaemonProcess: @unchecked Sendable {
     var log: String { (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "" }
 
     /// One request on a fresh connection.
-    func request(_ uri: String, method: HTTPRequest.Method = .get, headers: HTTPFields = [:], body: [UInt8] = [])
+    func request(
+        _ uri: String, method: HTTPRequest.Method = .get, headers: HTTPFields = [:], body: [UInt8] = []
+    )
         async throws -> TestClient.Response
     {
         let client = TestClient(host: "127.0.0.1", port: port, configuration: .init(timeout: .seconds(10)))

@@ -18,7 +18,8 @@ final class WebhookBurst: Sendable {
         self.port = port
         self.connections = connections
         self.requestsPerConnection = requestsPerConnection
-        let object = try JSONSerialization.jsonObject(with: Fixtures.data("sonarr-v4-download-importcomplete-2025.json"))
+        let object = try JSONSerialization.jsonObject(
+            with: Fixtures.data("sonarr-v4-download-importcomplete-2025.json"))
         guard let dictionary = object as? [String: Any] else { throw DaemonProcess.Failure("fixture is not an object") }
         template = dictionary.mapValues { SendableBox(value: $0) }
     }
@@ -41,14 +42,16 @@ final class WebhookBurst: Sendable {
         await withTaskGroup(of: Void.self) { group in
             for connection in 0..<connections {
                 group.addTask {
-                    let client = TestClient(host: "127.0.0.1", port: self.port, configuration: .init(timeout: .seconds(20)))
+                    let client = TestClient(
+                        host: "127.0.0.1", port: self.port, configuration: .init(timeout: .seconds(20)))
                     client.connect()
                     for request in 0..<self.requestsPerConnection {
                         let marker = Self.marker(connection: connection, request: request)
                         guard let body = try? self.body(marker: marker) else { break }
                         do {
                             let response = try await client.post(
-                                "/hooks/sonarr", headers: [.contentType: "application/json"], body: ByteBuffer(bytes: body))
+                                "/hooks/sonarr", headers: [.contentType: "application/json"],
+                                body: ByteBuffer(bytes: body))
                             guard (200..<300).contains(response.status.code) else { break }
                             self.acknowledged.withLock { $0.append(marker) }
                         } catch {

@@ -78,7 +78,9 @@ struct ArrExpectation: Sendable, CustomTestStringConvertible {
             ], title: "Spirited Away", year: 2001),
         ArrExpectation(
             file: "radarr-v5-download-2025.json", kind: "radarr.download",
-            paths: ["/media/Movies/28 Days Later (2002)/28.Days.Later.2002.1080p.BluRay.DDP5.1.x265.10bit-GalaxyRG265.mkv"],
+            paths: [
+                "/media/Movies/28 Days Later (2002)/28.Days.Later.2002.1080p.BluRay.DDP5.1.x265.10bit-GalaxyRG265.mkv"
+            ],
             title: "28 Days Later", year: 2002),
         ArrExpectation(
             file: "radarr-v5-moviefiledelete.json", kind: "radarr.movie_file_delete",
@@ -97,7 +99,8 @@ struct ArrExpectation: Sendable, CustomTestStringConvertible {
         ArrExpectation(
             file: "radarr-moviefiledelete-minimal-autoscan.json", kind: "radarr.movie_file_delete",
             paths: ["/Movies/Tenet (2020)/Tenet.2020.mkv"]),
-        ArrExpectation(file: "radarr-rename-minimal-autoscan.json", kind: "radarr.rename", paths: ["/Movies/Deadpool (2016)"]),
+        ArrExpectation(
+            file: "radarr-rename-minimal-autoscan.json", kind: "radarr.rename", paths: ["/Movies/Deadpool (2016)"]),
     ]
 
     @Test("every Sonarr fixture decodes to its event", arguments: sonarr)
@@ -140,7 +143,8 @@ struct ArrExpectation: Sendable, CustomTestStringConvertible {
     }
 
     @Test func anUnknownEventTypeIsAcceptedButIgnored() throws {
-        let event = try SonarrWebhookDecoder.decode(Data(#"{"eventType":"SomethingNew","series":{"path":"/tv/x"}}"#.utf8))
+        let event = try SonarrWebhookDecoder.decode(
+            Data(#"{"eventType":"SomethingNew","series":{"path":"/tv/x"}}"#.utf8))
         #expect(event.kind == "sonarr.something_new")
         #expect(event.ignoredReason == "unknown Sonarr event type 'SomethingNew'")
     }

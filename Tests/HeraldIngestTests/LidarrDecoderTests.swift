@@ -9,7 +9,9 @@ import Testing
         let event = try LidarrWebhookDecoder.decode(Fixtures.data("lidarr-download.json"))
         #expect(event.kind == "lidarr.download")
         #expect(event.paths.count == 25)
-        #expect(event.paths.first == "/mnt/plex/music/Lady Gaga/The Fame (2008)/CD 01/Lady Gaga - The Fame - 01 - Bad Romance.flac")
+        #expect(
+            event.paths.first
+                == "/mnt/plex/music/Lady Gaga/The Fame (2008)/CD 01/Lady Gaga - The Fame - 01 - Bad Romance.flac")
         #expect(event.media.type == .album)
         #expect(event.media.title == "The Fame")
         #expect(event.media.show == "Lady Gaga")

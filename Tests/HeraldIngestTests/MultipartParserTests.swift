@@ -7,8 +7,12 @@ import Testing
     static let boundary = "------------------------G7Eg6j8dMUI03PAbXJmOc2"
 
     static func body(payload: String, thumb: [UInt8]) -> [UInt8] {
-        var bytes = Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"payload\"\r\nContent-Type: application/json\r\n\r\n\(payload)\r\n".utf8)
-        bytes += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"thumb\"; filename=\"thumb.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n".utf8)
+        var bytes = Array(
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"payload\"\r\nContent-Type: application/json\r\n\r\n\(payload)\r\n"
+                .utf8)
+        bytes += Array(
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"thumb\"; filename=\"thumb.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"
+                .utf8)
         bytes += thumb
         bytes += Array("\r\n--\(boundary)--\r\n".utf8)
         return bytes

@@ -16,7 +16,8 @@ import Testing
         #expect(
             event.media.guids
                 == MediaGuids(
-                    imdb: "tt14765720", tmdb: "3087250", tvdb: "8530933", plex: "plex://episode/615580a9fa828e7f1a0caabd"))
+                    imdb: "tt14765720", tmdb: "3087250", tvdb: "8530933",
+                    plex: "plex://episode/615580a9fa828e7f1a0caabd"))
         #expect(event.ignoredReason == nil)
     }
 
@@ -38,7 +39,9 @@ import Testing
         #expect(event.media.title == "A Clone of My Own")
     }
 
-    @Test(arguments: ["plex-webhook-media.play-track-docs-example.json", "plex-webhook-media.play-track-legacy-agent.json"])
+    @Test(arguments: [
+        "plex-webhook-media.play-track-docs-example.json", "plex-webhook-media.play-track-legacy-agent.json",
+    ])
     func musicTrack(file: String) throws {
         let event = try PlexWebhookDecoder.decode(Fixtures.data(file))
         #expect(event.kind == "plex.media.play")
@@ -49,7 +52,8 @@ import Testing
     }
 
     @Test func prerollPlayWithoutGuidsIsAccepted() throws {
-        let body = #"{"event":"media.play","user":true,"owner":true,"Account":{"id":1,"title":"elan"},"Player":{"title":"TV"},"Metadata":{"type":"clip","subtype":"prerollVideo","title":"Preroll","ratingKey":1}}"#
+        let body =
+            #"{"event":"media.play","user":true,"owner":true,"Account":{"id":1,"title":"elan"},"Player":{"title":"TV"},"Metadata":{"type":"clip","subtype":"prerollVideo","title":"Preroll","ratingKey":1}}"#
         let event = try PlexWebhookDecoder.decode(Data(body.utf8))
         #expect(event.kind == "plex.media.play")
         #expect(event.media.type == .clip)
@@ -60,7 +64,8 @@ import Testing
     }
 
     @Test func serverEventWithoutMetadata() throws {
-        let event = try PlexWebhookDecoder.decode(Data(#"{"event":"admin.database.backup","user":false,"owner":true}"#.utf8))
+        let event = try PlexWebhookDecoder.decode(
+            Data(#"{"event":"admin.database.backup","user":false,"owner":true}"#.utf8))
         #expect(event.kind == "plex.admin.database.backup")
         #expect(event.media == MediaInfo())
         #expect(event.ignoredReason == nil)

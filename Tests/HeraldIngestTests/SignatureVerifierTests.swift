@@ -27,7 +27,8 @@ import Testing
     }
 
     @Test func standardWebhooksRejectsATamperedBody() {
-        let verifier = SignatureVerifier(settings: SignatureSettings(scheme: .standardWebhooks, secret: Secret("plain")))
+        let verifier = SignatureVerifier(
+            settings: SignatureSettings(scheme: .standardWebhooks, secret: Secret("plain")))
         let headers = standardHeaders(secret: Array("plain".utf8))
         #expect(throws: WebhookError.badSignature("no v1 signature in webhook-signature matches the body")) {
             try verifier.verify(body: body + [0x20], header: { headers[$0] }, now: now)
@@ -52,11 +53,14 @@ import Testing
 
     @Test func githubSignature() throws {
         // Example from GitHub's documentation: secret "It's a Secret to Everybody", payload "Hello, World!".
-        let verifier = SignatureVerifier(settings: SignatureSettings(scheme: .github, secret: Secret("It's a Secret to Everybody")))
+        let verifier = SignatureVerifier(
+            settings: SignatureSettings(scheme: .github, secret: Secret("It's a Secret to Everybody")))
         let header = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"
-        try verifier.verify(body: Array("Hello, World!".utf8), header: { $0 == "x-hub-signature-256" ? header : nil }, now: now)
+        try verifier.verify(
+            body: Array("Hello, World!".utf8), header: { $0 == "x-hub-signature-256" ? header : nil }, now: now)
         #expect(throws: WebhookError.badSignature("X-Hub-Signature-256 does not match the body")) {
-            try verifier.verify(body: Array("Hello, World?".utf8), header: { $0 == "x-hub-signature-256" ? header : nil }, now: now)
+            try verifier.verify(
+                body: Array("Hello, World?".utf8), header: { $0 == "x-hub-signature-256" ? header : nil }, now: now)
         }
     }
 }

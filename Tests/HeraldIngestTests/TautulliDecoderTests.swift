@@ -6,7 +6,8 @@ import Testing
 
 @Suite struct TautulliDecoderTests {
     @Test func watchedEpisodeWithEveryValueAsString() throws {
-        let event = try TautulliWebhookDecoder.decode(Fixtures.data("tautulli-webhook-body-on_watched-episode-constructed.json"))
+        let event = try TautulliWebhookDecoder.decode(
+            Fixtures.data("tautulli-webhook-body-on_watched-episode-constructed.json"))
         #expect(event.kind == "tautulli.watched")
         #expect(event.media.type == .episode)
         #expect(event.media.show == "Little Demon")
@@ -16,13 +17,15 @@ import Testing
         #expect(event.media.ratingKey == "64069")
         #expect(event.media.guids.plex == "plex://episode/6301d02ea4cb834bd4db933d")
         #expect(event.media.guids.imdb == nil, "empty strings are absent, not empty ids")
-        #expect(event.paths == ["/data/TV Shows/Little Demon/Season 01/Little Demon - S01E10 - Village of the Found.mkv"])
+        #expect(
+            event.paths == ["/data/TV Shows/Little Demon/Season 01/Little Demon - S01E10 - Village of the Found.mkv"])
         #expect(event.user == "xxxxx")
         #expect(event.player == "SHIELD Android TV")
     }
 
     @Test func createdEventWithEmptyStreamFields() throws {
-        let event = try TautulliWebhookDecoder.decode(Fixtures.data("tautulli-webhook-body-on_created-episode-constructed.json"))
+        let event = try TautulliWebhookDecoder.decode(
+            Fixtures.data("tautulli-webhook-body-on_created-episode-constructed.json"))
         #expect(event.kind == "tautulli.created")
         #expect(event.user == nil)
         #expect(event.player == nil)
@@ -37,7 +40,10 @@ import Testing
         #expect(event.ignoredReason != nil)
     }
 
-    @Test(arguments: [("play", "tautulli.play"), ("on_play", "tautulli.play"), ("ON_STOP", "tautulli.stop"), ("intdown", "tautulli.intdown")])
+    @Test(arguments: [
+        ("play", "tautulli.play"), ("on_play", "tautulli.play"), ("ON_STOP", "tautulli.stop"),
+        ("intdown", "tautulli.intdown"),
+    ])
     func actionNames(action: String, kind: String) throws {
         let event = try TautulliWebhookDecoder.decode(Data(#"{"action":"\#(action)","season_num":4}"#.utf8))
         #expect(event.kind == kind)

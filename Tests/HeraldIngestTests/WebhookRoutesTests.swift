@@ -16,7 +16,8 @@ import Testing
     func app(_ settings: IngestSettings = IngestSettings()) -> some ApplicationProtocol {
         let router = Router(context: BasicRequestContext.self)
         WebhookRoutes(
-            journal: journal, settings: Reloadable(settings), metrics: IngestMetrics(factory: NOOPMetricsHandler.instance),
+            journal: journal, settings: Reloadable(settings),
+            metrics: IngestMetrics(factory: NOOPMetricsHandler.instance),
             logger: Logger(label: "test")
         ).register(on: router)
         return Application(router: router)
@@ -48,7 +49,8 @@ import Testing
     }
 
     @Test func plexMultipartWithThumb() async throws {
-        let payload = String(decoding: try Fixtures.data("plex-webhook-media.scrobble-episode-plex-agent.json"), as: UTF8.self)
+        let payload = String(
+            decoding: try Fixtures.data("plex-webhook-media.scrobble-episode-plex-agent.json"), as: UTF8.self)
         let thumb = [UInt8](repeating: 0xFF, count: 2 << 20)
         let body = MultipartParserTests.body(payload: payload, thumb: thumb)
         let headers: HTTPFields = [.contentType: "multipart/form-data; boundary=\(MultipartParserTests.boundary)"]
@@ -62,10 +64,12 @@ import Testing
     }
 
     @Test func plexThumbOverTheLimitIs413() async throws {
-        let body = MultipartParserTests.body(payload: "{\"event\":\"library.new\"}", thumb: [UInt8](repeating: 1, count: 4096))
+        let body = MultipartParserTests.body(
+            payload: "{\"event\":\"library.new\"}", thumb: [UInt8](repeating: 1, count: 4096))
         let headers: HTTPFields = [.contentType: "multipart/form-data; boundary=\(MultipartParserTests.boundary)"]
         try await app(IngestSettings(maxPlexRequestSize: 2048)).test(.router) { client in
-            let response = try await client.execute(uri: "/hooks/plex", method: .post, headers: headers, body: ByteBuffer(bytes: body))
+            let response = try await client.execute(
+                uri: "/hooks/plex", method: .post, headers: headers, body: ByteBuffer(bytes: body))
             #expect(response.status == .contentTooLarge)
         }
         #expect(journal.events.isEmpty)
@@ -92,9 +96,11 @@ import Testing
         try await app(settings).test(.router) { client in
             let missing = try await client.execute(uri: "/hooks/plex", method: .post, headers: Self.json, body: body)
             #expect(missing.status == .unauthorized)
-            let wrong = try await client.execute(uri: "/hooks/plex?token=s3crex", method: .post, headers: Self.json, body: body)
+            let wrong = try await client.execute(
+                uri: "/hooks/plex?token=s3crex", method: .post, headers: Self.json, body: body)
             #expect(wrong.status == .unauthorized)
-            let right = try await client.execute(uri: "/hooks/plex?token=s3cret", method: .post, headers: Self.json, body: body)
+            let right = try await client.execute(
+                uri: "/hooks/plex?token=s3cret", method: .post, headers: Self.json, body: body)
             #expect(right.status == .accepted)
         }
         #expect(journal.events.count == 1)
@@ -105,7 +111,10 @@ import Testing
         let settings = IngestSettings(sources: [.sonarr: .init(credentials: credentials)])
         let body = try bytes("sonarr-test-minimal-autoscan.json")
         @Sendable func basic(_ user: String, _ password: String) -> HTTPFields {
-            [.contentType: "application/json", .authorization: "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()]
+            [
+                .contentType: "application/json",
+                .authorization: "Basic " + Data("\(user):\(password)".utf8).base64EncodedString(),
+            ]
         }
         try await app(settings).test(.router) { client in
             for (headers, expected) in [
@@ -117,7 +126,8 @@ import Testing
                 ([.contentType: "application/json", HTTPField.Name("X-Herald-Token")!: "tok"], .accepted),
                 ([.contentType: "application/json", .authorization: "Bearer tok2"], .unauthorized),
             ] as [(HTTPFields, HTTPResponse.Status)] {
-                let response = try await client.execute(uri: "/hooks/sonarr", method: .post, headers: headers, body: body)
+                let response = try await client.execute(
+                    uri: "/hooks/sonarr", method: .post, headers: headers, body: body)
                 #expect(response.status == expected)
                 if expected == .unauthorized { #expect(response.headers[.wwwAuthenticate] == "Basic realm=\"herald\"") }
             }
@@ -128,7 +138,8 @@ import Testing
     @Test func wrongContentTypeIs415() async throws {
         try await app().test(.router) { client in
             let response = try await client.execute(
-                uri: "/hooks/radarr", method: .post, headers: [.contentType: "text/xml"], body: ByteBuffer(string: "<x/>"))
+                uri: "/hooks/radarr", method: .post, headers: [.contentType: "text/xml"],
+                body: ByteBuffer(string: "<x/>"))
             #expect(response.status == .unsupportedMediaType)
             let plex = try await client.execute(
                 uri: "/hooks/plex", method: .post, headers: [.contentType: "text/plain"], body: ByteBuffer(string: "x"))
@@ -153,11 +164,13 @@ import Testing
             #expect(String(buffer: broken.body).contains("not valid JSON"))
             let multipart = try await client.execute(
                 uri: "/hooks/plex", method: .post, headers: [.contentType: "multipart/form-data; boundary=abc"],
-                body: ByteBuffer(string: "--abc\r\nContent-Disposition: form-data; name=\"thumb\"\r\n\r\nxx\r\n--abc--"))
+                body: ByteBuffer(string: "--abc\r\nContent-Disposition: form-data; name=\"thumb\"\r\n\r\nxx\r\n--abc--")
+            )
             #expect(multipart.status == .badRequest)
             #expect(String(buffer: multipart.body).contains("no 'payload' part"))
             let noBoundary = try await client.execute(
-                uri: "/hooks/plex", method: .post, headers: [.contentType: "multipart/form-data"], body: ByteBuffer(string: "x"))
+                uri: "/hooks/plex", method: .post, headers: [.contentType: "multipart/form-data"],
+                body: ByteBuffer(string: "x"))
             #expect(noBoundary.status == .badRequest)
             let fine = try await client.execute(
                 uri: "/hooks/sonarr", method: .post, headers: Self.json, body: try bytes("sonarr-v4-download.json"))

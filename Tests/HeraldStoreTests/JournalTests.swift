@@ -16,7 +16,9 @@ import Testing
         path = directory.path + "/state/herald.sqlite"
     }
 
-    func sample(_ number: Int, source: EventSource = .sonarr, kind: String = "sonarr.download", at time: Double = 0)
+    func sample(
+        _ number: Int, source: EventSource = .sonarr, kind: String = "sonarr.download", at time: Double = 0
+    )
         -> Event
     {
         Event(
@@ -107,7 +109,9 @@ import Testing
             }
         }
         #expect(try await database.eventCount(pendingOnly: true) == 1)
-        let consequences = try await database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM consequence") }
+        let consequences = try await database.writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM consequence")
+        }
         #expect(consequences == 0, "the consequence rolled back with the dispatch mark")
     }
 
