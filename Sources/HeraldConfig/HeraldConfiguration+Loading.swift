@@ -40,7 +40,8 @@ extension HeraldConfiguration {
         if stateDirectory == nil, !stateDirectoryGiven {
             reader.error("'state_directory' is required (where Herald keeps its journal)", at: nil)
         }
-        var configuration = HeraldConfiguration(file: file, stateDirectory: stateDirectory ?? "")
+        var configuration = HeraldConfiguration(
+            file: file, stateDirectory: stateDirectory.map { resolve($0, against: reader.baseDirectory) } ?? "")
         if let server = root.mapping("server") { configuration.server = readServer(server) }
         if let logging = root.mapping("log") { configuration.logging = readLogging(logging) }
         if let journal = root.mapping("journal") { configuration.journal = readJournal(journal) }
@@ -53,6 +54,14 @@ extension HeraldConfiguration {
 
         if !reader.diagnostics.isEmpty { throw ConfigError(diagnostics: reader.diagnostics) }
         return configuration
+    }
+
+    /// Makes a relative path relative to the configuration file's directory, and absolute.
+    static func resolve(_ path: String, against directory: String) -> String {
+        guard !path.hasPrefix("/") else { return path }
+        var base = directory.isEmpty ? FileManager.default.currentDirectoryPath : directory
+        if !base.hasPrefix("/") { base = FileManager.default.currentDirectoryPath + "/" + base }
+        return ((base as NSString).appendingPathComponent(path) as NSString).standardizingPath
     }
 
     private static func readServer(_ map: ConfigMapping) -> ServerSettings {

@@ -14,6 +14,11 @@ import Testing
         #expect(configuration.databasePath == "/var/lib/herald/herald.sqlite")
     }
 
+    @Test func aRelativeStateDirectoryIsRelativeToTheConfigurationFile() throws {
+        let configuration = try HeraldConfiguration.parse(yaml: "state_directory: ./state\n", file: "/etc/herald/herald.yml")
+        #expect(configuration.stateDirectory == "/etc/herald/state")
+    }
+
     @Test func systemdStateDirectoryIsTheDefault() throws {
         let configuration = try HeraldConfiguration.parse(
             yaml: "log: {level: debug}\n", file: "h.yml", environment: ["STATE_DIRECTORY": "/var/lib/herald"])
