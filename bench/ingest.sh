@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Ingest benchmark: Herald (durable journaling on) side by side with adnanh/webhook 2.8.0.
+# Usage: bench/ingest.sh [rounds]   (results are printed as a Markdown table; see BENCHMARKS.md)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="/opt/swift/usr/bin:$PATH"
+scripts/install-deps.sh --bench
+swift build -c release --product herald
+exec python3 bench/ingest_bench.py --herald .build/release/herald --rounds "${1:-3}"

@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Herald ingest benchmark against adnanh/webhook, in the same run on the same machine.
+
+Measures, for each server, over several alternating rounds:
+  * throughput: wrk posting the Sonarr v4 download fixture as fast as it can (64 connections);
+  * latency at a steady 1,000 requests/s: hey, 20 workers x 50 req/s, p50/p99;
+  * idle resident memory (VmRSS) after start, and after the load;
+  * start to ready: from exec until /readyz (Herald) or the hook (webhook) answers 200.
+Herald runs with journal.synchronous=full: every acknowledged webhook is fsynced (group commit).
+webhook parses the same JSON and evaluates one trigger rule that does not match (no command runs).
+Every number is a median over the rounds; machines here are noisy.
+"""
+import argparse, http.client, json, os, re, shutil, socket, statistics, subprocess, sys, tempfile, time
+
+FIXTURE = "samples/payloads/sonarr-v4-download.json"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get_status(port, path, method="GET", body=None):
+    try:
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        headers = {"Content-Type": "application/json"} if body else {}
+        c.request(method, path, body=body, headers=headers)
+        status = c.getresponse().status
+        c.close()
+        return status
+    except OSError:
+        return None
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+class Server:
+    def __init__(self, name, argv, ready_path, ready_method, port, cwd):
+        self.name, self.argv, self.ready_path, self.ready_method = name, argv, ready_path, ready_method
+        self.port, self.cwd, self.proc = port, cwd, None
+
+    def start(self):
+        body = open(FIXTURE, "rb").read() if self.ready_method == "POST" else None
+        started = time.perf_counter()
+        self.proc = subprocess.Popen(self.argv, cwd=self.cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while True:
+            if get_status(self.port, self.ready_path, self.ready_method, body) == 200:
+                return (time.perf_counter() - started) * 1000
+            if self.proc.poll() is not None:
+                sys.exit(f"{self.name} exited early")
+            time.sleep(0.001)
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+
+
+def wrk(port, path, seconds):
+    out = subprocess.run(
+        ["wrk", "-t2", "-c64", f"-d{seconds}s", "--latency", "-s", "bench/post.lua", f"http://127.0.0.1:{port}{path}"],
+        capture_output=True, text=True, check=True, env={**os.environ, "BODY_FILE": FIXTURE}).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return rps, int(errors.group(1)) if errors else 0
+
+
+def hey(port, path, seconds):
+    out = subprocess.run(
+        ["hey", "-z", f"{seconds}s", "-c", "20", "-q", "50", "-m", "POST", "-T", "application/json", "-D", FIXTURE,
+         f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True).stdout
+    p50 = float(re.search(r"50%+ in ([\d.]+) secs", out).group(1)) * 1000
+    p99 = float(re.search(r"99%+ in ([\d.]+) secs", out).group(1)) * 1000
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    codes = dict(re.findall(r"\[(\d+)\]\s+(\d+) responses", out))
+    return p50, p99, rate, codes
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--herald", required=True)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=10)
+    args = parser.parse_args()
+    work = tempfile.mkdtemp(prefix="herald-bench-")
+    herald_port, webhook_port = free_port(), free_port()
+    with open(f"{work}/herald.yml", "w") as f:
+        f.write(f"state_directory: {work}/state\nserver: {{host: 127.0.0.1, port: {herald_port}}}\n"
+                "log: {level: warning}\njournal: {synchronous: full}\n")
+    with open(f"{work}/hooks.json", "w") as f:
+        json.dump([{
+            "id": "sonarr", "execute-command": "/bin/true", "response-message": "ok",
+            "trigger-rule-mismatch-http-response-code": 200,
+            "trigger-rule": {"match": {"type": "value", "value": "NeverMatches",
+                                       "parameter": {"source": "payload", "name": "eventType"}}},
+        }], f)
+    herald = Server("herald", [os.path.abspath(args.herald), "serve", "--config", f"{work}/herald.yml"],
+                    "/readyz", "GET", herald_port, work)
+    webhook = Server("webhook", ["webhook", "-hooks", f"{work}/hooks.json", "-ip", "127.0.0.1",
+                                 "-port", str(webhook_port)], "/hooks/sonarr", "POST", webhook_port, work)
+    paths = {"herald": "/hooks/sonarr", "webhook": "/hooks/sonarr"}
+    results = {s.name: {"ready_ms": [], "idle_rss": [], "rps": [], "errors": [], "p50": [], "p99": [],
+                        "steady_rate": [], "loaded_rss": []} for s in (herald, webhook)}
+    for round_number in range(args.rounds):
+        for server in (herald, webhook) if round_number % 2 == 0 else (webhook, herald):
+            r = results[server.name]
+            r["ready_ms"].append(server.start())
+            time.sleep(2)
+            r["idle_rss"].append(rss_kib(server.proc.pid) / 1024)
+            rps, errors = wrk(server.port, paths[server.name], args.seconds)
+            r["rps"].append(rps)
+            r["errors"].append(errors)
+            p50, p99, rate, codes = hey(server.port, paths[server.name], args.seconds)
+            r["p50"].append(p50)
+            r["p99"].append(p99)
+            r["steady_rate"].append(rate)
+            r["loaded_rss"].append(rss_kib(server.proc.pid) / 1024)
+            server.stop()
+            print(f"round {round_number + 1} {server.name}: {rps:.0f} req/s, p99 {p99:.2f} ms at {rate:.0f} req/s, "
+                  f"idle {r['idle_rss'][-1]:.1f} MiB, ready {r['ready_ms'][-1]:.0f} ms, codes {codes}", flush=True)
+    journalled = subprocess.run([os.path.abspath(args.herald), "events", "--config", f"{work}/herald.yml",
+                                 "--limit", "1"], capture_output=True, text=True).stdout.split("#")[1].split()[0]
+    med = {name: {k: statistics.median(v) for k, v in r.items()} for name, r in results.items()}
+    h, w = med["herald"], med["webhook"]
+    print()
+    print("| measure (median of %d rounds) | Herald | webhook 2.8.0 | ratio |" % args.rounds)
+    print("| --- | ---: | ---: | ---: |")
+    print(f"| throughput, wrk -c64, req/s | {h['rps']:.0f} | {w['rps']:.0f} | {h['rps'] / w['rps']:.2f}x |")
+    print(f"| p50 latency at steady ~1,000 req/s, ms | {h['p50']:.2f} | {w['p50']:.2f} | |")
+    print(f"| p99 latency at steady ~1,000 req/s, ms | {h['p99']:.2f} | {w['p99']:.2f} | |")
+    print(f"| achieved steady rate, req/s | {h['steady_rate']:.0f} | {w['steady_rate']:.0f} | |")
+    print(f"| idle RSS after start, MiB | {h['idle_rss']:.1f} | {w['idle_rss']:.1f} | |")
+    print(f"| RSS after the load, MiB | {h['loaded_rss']:.1f} | {w['loaded_rss']:.1f} | |")
+    print(f"| start to ready, ms | {h['ready_ms']:.0f} | {w['ready_ms']:.0f} | |")
+    print(f"| non-2xx responses under wrk | {h['errors']:.0f} | {w['errors']:.0f} | |")
+    print(f"\nHerald journalled {journalled} events durably in this run (last sequence number).")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
