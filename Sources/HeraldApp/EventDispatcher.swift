@@ -15,6 +15,8 @@ public struct EventDispatcher: Service {
     let database: AppDatabase
     let commits: AsyncStream<Void>
     let handler: Handler
+    /// Called after each committed batch (wakes the workers that act on what was recorded).
+    let afterDispatch: @Sendable () -> Void
     let batchSize: Int
     let retryInterval: Duration
     let logger: Logger
@@ -23,6 +25,7 @@ public struct EventDispatcher: Service {
         database: AppDatabase,
         commits: AsyncStream<Void>,
         handler: @escaping Handler = { _, _ in },
+        afterDispatch: @escaping @Sendable () -> Void = {},
         batchSize: Int = 256,
         retryInterval: Duration = .seconds(5),
         logger: Logger
@@ -30,6 +33,7 @@ public struct EventDispatcher: Service {
         self.database = database
         self.commits = commits
         self.handler = handler
+        self.afterDispatch = afterDispatch
         self.batchSize = batchSize
         self.retryInterval = retryInterval
         self.logger = logger
@@ -49,6 +53,7 @@ public struct EventDispatcher: Service {
             do {
                 let count = try await database.dispatchPending(limit: batchSize, handler)
                 if count == 0 { return }
+                afterDispatch()
                 logger.debug("events dispatched", metadata: ["dispatch.count": "\(count)"])
             } catch {
                 logger.error("dispatch failed; retrying", metadata: ["error": "\(error)"])

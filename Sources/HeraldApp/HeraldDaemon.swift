@@ -1,7 +1,9 @@
+import AsyncHTTPClient
 import Foundation
 import HeraldConfig
 import HeraldCore
 import HeraldIngest
+import HeraldPlex
 import HeraldStore
 import Hummingbird
 import Logging
@@ -42,8 +44,9 @@ public func buildServiceGroup(
     registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
     logger: Logger,
     logLevel: Reloadable<Logger.Level> = Reloadable(.info),
-    dispatchHandler: @escaping DispatchHandler = { _, _ in },
-    installSignalHandlers: Bool = true
+    dispatchHandler: DispatchHandler? = nil,
+    installSignalHandlers: Bool = true,
+    now: @escaping @Sendable () -> Date = { Date() }
 ) throws -> HeraldDaemon {
     let metrics = PrometheusMetricsFactory(registry: registry)
     let database = try AppDatabase.open(
@@ -86,11 +89,26 @@ public func buildServiceGroup(
             metadata: ["sources.open": "\(configuration.openSources.joined(separator: ", "))"])
     }
 
+    let http = HTTPClient(eventLoopGroupProvider: .singleton)
+    var signals: [String: WakeSignal] = [:]
+    var clients: [String: any PlexServerClient] = [:]
+    for server in configuration.plexServers {
+        signals[server.name] = WakeSignal()
+        clients[server.name] = LivePlexClient(http: http, settings: server)
+    }
+    let wakeSignals = signals
+    let handler = dispatchHandler ?? RuleDispatch(configuration: running, logger: logger, now: now).handler
     var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+        .init(service: HTTPClientService(client: http)),
         .init(service: JournalService(writer: journal, database: database, logger: logger)),
         .init(
             service: EventDispatcher(
-                database: database, commits: journal.commits, handler: dispatchHandler, logger: logger)),
+                database: database, commits: journal.commits, handler: handler,
+                afterDispatch: { for signal in wakeSignals.values { signal.wake() } }, logger: logger)),
+        .init(
+            service: ScanWorker(
+                database: database, journal: journal, servers: configuration.plexServers, clients: clients,
+                signals: signals, retry: RetryPolicy(), logger: logger, now: now, random: { Double.random(in: 0..<1) })),
     ]
     if installSignalHandlers {
         services.append(

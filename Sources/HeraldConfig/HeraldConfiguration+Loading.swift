@@ -50,9 +50,43 @@ extension HeraldConfiguration {
             api.finish()
         }
         if let sources = root.mapping("sources") { configuration.sources = readSources(sources) }
+        if let plex = root.mapping("plex") { configuration.plexServers = readPlexServers(plex) }
+        if let zoneNode = root.value("timezone"), let zone = root.string("timezone") {
+            if let timeZone = TimeZone(identifier: zone) {
+                configuration.timeZone = timeZone
+            } else {
+                reader.error("'timezone' must be a zone name such as Europe/Paris or UTC, not '\(zone)'", at: zoneNode)
+            }
+        }
+        let rulesNode = root.value("rules_directory")
+        if let directory = root.string("rules_directory") {
+            configuration.rulesDirectory = resolve(directory, against: reader.baseDirectory)
+            var isDirectory: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: configuration.rulesDirectory!, isDirectory: &isDirectory)
+                || !isDirectory.boolValue
+            {
+                reader.error("'rules_directory': no such directory: \(configuration.rulesDirectory!)", at: rulesNode)
+            }
+        } else {
+            let beside = resolve("rules", against: reader.baseDirectory)
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: beside, isDirectory: &isDirectory), isDirectory.boolValue {
+                configuration.rulesDirectory = beside
+            }
+        }
         root.finish()
 
-        if !reader.diagnostics.isEmpty { throw ConfigError(diagnostics: reader.diagnostics) }
+        var diagnostics = reader.diagnostics
+        if let directory = configuration.rulesDirectory, diagnostics.isEmpty {
+            do {
+                configuration.rules = try RuleFileLoader.load(
+                    directory: directory, knownServers: Set(configuration.plexServers.map(\.name)),
+                    environment: environment)
+            } catch {
+                diagnostics += error.diagnostics
+            }
+        }
+        if !diagnostics.isEmpty { throw ConfigError(diagnostics: diagnostics) }
         return configuration
     }
 
@@ -62,6 +96,60 @@ extension HeraldConfiguration {
         var base = directory.isEmpty ? FileManager.default.currentDirectoryPath : directory
         if !base.hasPrefix("/") { base = FileManager.default.currentDirectoryPath + "/" + base }
         return ((base as NSString).appendingPathComponent(path) as NSString).standardizingPath
+    }
+
+    private static func readPlexServers(_ map: ConfigMapping) -> [PlexServerSettings] {
+        var servers: [PlexServerSettings] = []
+        for (name, node) in map.allEntries {
+            _ = map.value(name)
+            guard let entry = map.reader.mapping(node, path: "plex.\(name)") else { continue }
+            let url = entry.string("url")
+            let token = entry.secret("token")
+            if entry.value("url") == nil {
+                map.reader.error("'plex.\(name).url' is required (such as http://127.0.0.1:32400)", at: node)
+            }
+            if let url, URL(string: url)?.scheme.map({ ["http", "https"].contains($0) }) != true {
+                map.reader.error(
+                    "'plex.\(name).url' must be an http:// or https:// URL, not '\(url)'", at: entry.value("url"))
+            }
+            if token == nil, entry.value("token") == nil, entry.value("token_file") == nil {
+                map.reader.error(
+                    "'plex.\(name).token' (or 'token_file') is required: Plex answers 401 without one", at: node)
+            }
+            var server = PlexServerSettings(
+                name: name, url: (url ?? "").trimmingCharacters(in: ["/"]), token: token ?? Secret(""))
+            if let list = entry.value("rewrites") {
+                for (index, item) in (list.sequence.map(Array.init) ?? []).enumerated() {
+                    guard let rewrite = map.reader.mapping(item, path: "plex.\(name).rewrites[\(index)]") else {
+                        continue
+                    }
+                    if let from = rewrite.string("from"), let to = rewrite.string("to") {
+                        do {
+                            server.rewrites.append(PathRewrite(from: try RegexPattern(from), to: to))
+                        } catch {
+                            map.reader.error(
+                                "'plex.\(name).rewrites[\(index)].from' is not a valid regular expression",
+                                at: rewrite.value("from"))
+                        }
+                    } else {
+                        map.reader.error("'plex.\(name).rewrites[\(index)]' needs both 'from' and 'to'", at: item)
+                    }
+                    rewrite.finish()
+                }
+                if list.sequence == nil { map.reader.error("'plex.\(name).rewrites' must be a list", at: list) }
+            }
+            if let anchors = entry.value("anchors") {
+                let items = anchors.sequence.map(Array.init) ?? [anchors]
+                server.anchors = items.compactMap { map.reader.string($0, path: "plex.\(name).anchors") }
+            }
+            if let pacing = entry.duration("pacing") { server.pacing = pacing }
+            if let timeout = entry.duration("timeout") { server.timeout = timeout }
+            if let refresh = entry.duration("sections_refresh") { server.sectionsRefresh = refresh }
+            if let attempts = entry.int("max_attempts", in: 1...1000) { server.maxAttempts = attempts }
+            entry.finish()
+            servers.append(server)
+        }
+        return servers
     }
 
     private static func readServer(_ map: ConfigMapping) -> ServerSettings {

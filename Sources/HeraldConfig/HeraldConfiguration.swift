@@ -1,3 +1,4 @@
+import Foundation
 import HeraldCore
 
 /// The effective daemon configuration: every value resolved, every default applied.
@@ -14,6 +15,14 @@ public struct HeraldConfiguration: Sendable, Equatable {
     public var journal = JournalSettings()
     public var api = APISettings()
     public var sources = SourcesSettings()
+    /// Plex servers scans go to, in file order.
+    public var plexServers: [PlexServerSettings] = []
+    /// Where rule files are read from; nil when there is none.
+    public var rulesDirectory: String?
+    /// The rules, loaded from `rulesDirectory` and validated with the rest of the configuration.
+    public var rules: [Rule] = []
+    /// The zone for rules' `time` and `weekday` tests.
+    public var timeZone: TimeZone = .current
 
     public init(file: String, stateDirectory: String) {
         self.file = file

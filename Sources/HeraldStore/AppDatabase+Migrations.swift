@@ -25,6 +25,40 @@ extension AppDatabase {
             try db.create(index: "event_source_kind", on: "event", columns: ["source", "kind"])
             try db.create(index: "event_received_at", on: "event", columns: ["received_at"])
         }
+        migrator.registerMigration("v2-scan-queue") { db in
+            try db.create(table: "scan_request") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("server", .text).notNull()
+                table.column("section", .text).notNull()
+                table.column("folder", .text).notNull()
+                table.column("first_seen", .double).notNull()
+                table.column("deadline", .double).notNull()
+                table.column("max_deadline", .double).notNull()
+                table.column("priority", .integer).notNull().defaults(to: 0)
+                table.column("attempts", .integer).notNull().defaults(to: 0)
+                table.column("next_attempt", .double)
+                table.column("status", .text).notNull().defaults(to: "pending")
+                table.column("last_error", .text)
+                table.column("issued_at", .double)
+                table.column("event_id", .text)
+                table.column("rule", .text)
+            }
+            try db.execute(
+                sql: """
+                    CREATE UNIQUE INDEX scan_request_pending_key ON scan_request(server, section, folder)
+                    WHERE status = 'pending'
+                    """)
+            try db.execute(sql: "CREATE INDEX scan_request_due ON scan_request(server, status, deadline)")
+            try db.create(table: "plex_section") { table in
+                table.column("server", .text).notNull()
+                table.column("key", .text).notNull()
+                table.column("title", .text).notNull()
+                table.column("type", .text).notNull()
+                table.column("locations", .text).notNull()
+                table.column("fetched_at", .double).notNull()
+                table.primaryKey(["server", "key"])
+            }
+        }
         return migrator
     }
 }

@@ -15,7 +15,8 @@ import Testing
     }
 
     @Test func aRelativeStateDirectoryIsRelativeToTheConfigurationFile() throws {
-        let configuration = try HeraldConfiguration.parse(yaml: "state_directory: ./state\n", file: "/etc/herald/herald.yml")
+        let configuration = try HeraldConfiguration.parse(
+            yaml: "state_directory: ./state\n", file: "/etc/herald/herald.yml")
         #expect(configuration.stateDirectory == "/etc/herald/state")
     }
 

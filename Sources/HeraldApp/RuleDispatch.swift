@@ -1,0 +1,44 @@
+import Foundation
+import HeraldConfig
+import HeraldCore
+import HeraldStore
+import Logging
+
+/// The dispatch handler: evaluates the rules in force for each event and records the resulting
+/// jobs in the dispatch transaction (so an event and its jobs are never half-recorded).
+struct RuleDispatch: Sendable {
+    let configuration: Reloadable<HeraldConfiguration>
+    let logger: Logger
+    let now: @Sendable () -> Date
+
+    var handler: DispatchHandler {
+        { db, entries in
+            let configuration = configuration.current
+            guard !configuration.rules.isEmpty else { return }
+            let engine = RuleEngine(rules: configuration.rules, timeZone: configuration.timeZone)
+            var sections: [String: [PlexSection]] = [:]
+            for server in configuration.plexServers {
+                sections[server.name] = try AppDatabase.sections(db, server: server.name)
+            }
+            let now = now()
+            for entry in entries {
+                for decision in engine.decisions(for: entry.event) {
+                    switch decision.action {
+                    case .scan(let spec):
+                        try AppDatabase.scheduleScans(
+                            db, event: entry.event, spec: spec, servers: configuration.plexServers, sections: sections,
+                            rule: decision.rule, now: now)
+                    case .log(let spec):
+                        logger.log(
+                            level: Logger.Level(rawValue: spec.level) ?? .info, "\(spec.message)",
+                            metadata: [
+                                "rule.name": "\(decision.rule)", "event.kind": "\(entry.event.kind)",
+                                "event.id": "\(entry.event.id)",
+                                "event.paths": "\(entry.event.paths.joined(separator: ", "))",
+                            ])
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,199 @@
+import Foundation
+import HeraldConfig
+import HeraldCore
+import HeraldPlex
+import HeraldStore
+import Logging
+import ServiceLifecycle
+
+/// Issues queued Plex scans when they are due: one lane per server, so a server that is down or
+/// slow never delays another.
+///
+/// Each lane takes the most urgent due scan of its server, holds everything while an anchor file
+/// is missing, resolves folders queued without a section (refreshing the section list), sends the
+/// refresh, and records the outcome: issued, retried later with backoff, or failed. Every outcome
+/// is also an internal event in the journal (`herald.scan.issued`, `.failed`, `.unmatched`,
+/// `.held`), so rules can react to it.
+struct ScanWorker: Service {
+    let database: AppDatabase
+    let journal: any EventJournal
+    let servers: [PlexServerSettings]
+    let clients: [String: any PlexServerClient]
+    let signals: [String: WakeSignal]
+    let retry: RetryPolicy
+    let logger: Logger
+    let now: @Sendable () -> Date
+    let random: @Sendable () -> Double
+
+    func run() async throws {
+        guard !servers.isEmpty else {
+            // Nothing to scan; stay up until the group shuts down (a returning service ends the group).
+            try? await gracefulShutdown()
+            return
+        }
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                for server in servers {
+                    guard let client = clients[server.name], let signal = signals[server.name] else { continue }
+                    group.addTask {
+                        await ScanLane(worker: self, server: server, client: client, signal: signal).run()
+                    }
+                }
+            }
+        }
+    }
+
+    /// Journals an internal scan event; a failure is logged, never thrown (the scan itself is recorded).
+    func emit(_ kind: String, server: String, section: String, folder: String, detail: [String: String]) async {
+        var fields = detail
+        fields["server"] = server
+        fields["section"] = section
+        fields["folder"] = folder
+        let raw = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data()
+        let event = Event(
+            receivedAt: now(), source: .herald, kind: kind, paths: folder.isEmpty ? [] : [folder], raw: raw)
+        do {
+            _ = try await journal.append(event)
+        } catch {
+            logger.error("internal event not journalled", metadata: ["event.kind": "\(kind)", "error": "\(error)"])
+        }
+    }
+}
+
+/// One server's lane of the scan worker.
+struct ScanLane {
+    let worker: ScanWorker
+    let server: PlexServerSettings
+    let client: any PlexServerClient
+    let signal: WakeSignal
+    var logger: Logger { worker.logger }
+
+    func run() async {
+        var sectionsFetched: Date?
+        var held = false
+        await refreshSections(&sectionsFetched)
+        while !Task.isCancelled {
+            let now = worker.now()
+            if let fetched = sectionsFetched, now.timeIntervalSince(fetched) >= server.sectionsRefresh.timeInterval {
+                await refreshSections(&sectionsFetched)
+            }
+            let job: ScanJob?
+            do {
+                job = try await worker.database.dueScan(server: server.name, now: now)
+            } catch {
+                logger.error("scan queue unreadable", metadata: ["plex.server": "\(server.name)", "error": "\(error)"])
+                await signal.wait(for: .seconds(5))
+                continue
+            }
+            guard let job else {
+                let next = (try? await worker.database.nextScanDate(server: server.name)) ?? nil
+                let delay = next.map { max(0, min($0.timeIntervalSince(now), 5)) } ?? 5
+                await signal.wait(for: .milliseconds(Int64(delay * 1000)))
+                continue
+            }
+            if let missing = server.anchors.first(where: { !FileManager.default.fileExists(atPath: $0) }) {
+                if !held {
+                    held = true
+                    logger.warning(
+                        "scans held: an anchor file is missing (is the media mount down?)",
+                        metadata: ["plex.server": "\(server.name)", "anchor": "\(missing)"])
+                    await worker.emit(
+                        "herald.scan.held", server: server.name, section: "", folder: "", detail: ["anchor": missing])
+                }
+                await signal.wait(for: .seconds(5))
+                continue
+            }
+            if held {
+                held = false
+                logger.notice("anchors are back: scans resume", metadata: ["plex.server": "\(server.name)"])
+            }
+            if job.scan.section.isEmpty {
+                await resolveSection(job, &sectionsFetched)
+                continue
+            }
+            await issue(job)
+            await signal.wait(for: server.pacing)
+        }
+    }
+
+    private func refreshSections(_ fetched: inout Date?) async {
+        do {
+            let sections = try await client.sections()
+            try await worker.database.saveSections(sections, server: server.name, now: worker.now())
+            fetched = worker.now()
+            logger.debug(
+                "Plex sections refreshed", metadata: ["plex.server": "\(server.name)", "sections": "\(sections.count)"])
+        } catch {
+            // Keep the stored list; try again at the next refresh or miss.
+            fetched = fetched ?? worker.now().addingTimeInterval(-server.sectionsRefresh.timeInterval + 30)
+            logger.warning(
+                "cannot list Plex sections; keeping the last known list",
+                metadata: ["plex.server": "\(server.name)", "error": "\(error)"])
+        }
+    }
+
+    /// A folder queued before any known section contained it: refresh the list once, then assign or drop.
+    private func resolveSection(_ job: ScanJob, _ fetched: inout Date?) async {
+        if fetched.map({ worker.now().timeIntervalSince($0) > 30 }) ?? true { await refreshSections(&fetched) }
+        guard let id = job.scan.id else { return }
+        do {
+            let sections = try await worker.database.sections(server: server.name)
+            let matched = ScanPlanner.sections(for: job.scan.folder, in: sections).map(\.key)
+            if matched.isEmpty {
+                let reason = "no section of \(server.name) contains \(job.scan.folder)"
+                try await worker.database.resolveScan(id: id, .unmatched(reason: reason))
+                logger.warning("scan dropped: \(reason)", metadata: ["plex.server": "\(server.name)"])
+                await worker.emit(
+                    "herald.scan.unmatched", server: server.name, section: "", folder: job.scan.folder,
+                    detail: ["reason": reason, "rule": job.rule ?? ""])
+            } else {
+                try await worker.database.assignSections(job, sections: matched, now: worker.now())
+            }
+        } catch {
+            logger.error(
+                "cannot resolve a scan's section", metadata: ["plex.server": "\(server.name)", "error": "\(error)"])
+            await signal.wait(for: .seconds(5))
+        }
+    }
+
+    private func issue(_ job: ScanJob) async {
+        guard let id = job.scan.id else { return }
+        let outcome: ScanOutcome
+        do {
+            let status = try await client.refresh(section: job.scan.section, folder: job.scan.folder)
+            outcome = ScanOutcome.classify(status: status)
+        } catch {
+            outcome = ScanOutcome.classify(status: nil, transportError: "\(error)")
+        }
+        let metadata: Logger.Metadata = [
+            "plex.server": "\(server.name)", "plex.section": "\(job.scan.section)", "scan.folder": "\(job.scan.folder)",
+            "scan.attempt": "\(job.attempts + 1)",
+        ]
+        let detail = ["rule": job.rule ?? "", "cause": job.eventID ?? "", "attempts": "\(job.attempts + 1)"]
+        do {
+            switch outcome {
+            case .done:
+                try await worker.database.resolveScan(id: id, .issued(at: worker.now()))
+                logger.info("scan issued", metadata: metadata)
+                await worker.emit(
+                    "herald.scan.issued", server: server.name, section: job.scan.section, folder: job.scan.folder,
+                    detail: detail)
+            case .retry(let reason) where job.attempts + 1 < server.maxAttempts:
+                let delay = worker.retry.delay(afterFailures: job.attempts + 1, random: worker.random())
+                try await worker.database.resolveScan(
+                    id: id, .retry(at: worker.now().addingTimeInterval(delay), reason: reason))
+                logger.warning(
+                    "scan will be retried",
+                    metadata: metadata.merging(["reason": "\(reason)", "retry.in_s": "\(Int(delay))"]) { $1 })
+            case .retry(let reason), .failed(let reason):
+                try await worker.database.resolveScan(id: id, .failed(reason: reason))
+                logger.error("scan failed", metadata: metadata.merging(["reason": "\(reason)"]) { $1 })
+                await worker.emit(
+                    "herald.scan.failed", server: server.name, section: job.scan.section, folder: job.scan.folder,
+                    detail: detail.merging(["reason": reason]) { $1 })
+            }
+        } catch {
+            logger.error("cannot record a scan's outcome", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import Synchronization
+
+/// Lets a worker sleep until a deadline or until it is woken, whichever comes first.
+///
+/// A wake-up that arrives while the worker is busy is remembered, so it is never lost.
+final class WakeSignal: Sendable {
+    private struct State {
+        var waiter: CheckedContinuation<Void, Never>?
+        var pending = false
+    }
+
+    private let state = Mutex(State())
+
+    /// Wakes the worker now, or at its next wait.
+    func wake() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            if let waiter = state.waiter {
+                state.waiter = nil
+                return waiter
+            }
+            state.pending = true
+            return nil
+        }
+        waiter?.resume()
+    }
+
+    /// Returns after `duration`, at a wake-up, or at cancellation.
+    func wait(for duration: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                // Only a timer that ran out wakes the waiter; a cancelled one (woken early) does not.
+                if (try? await Task.sleep(for: duration)) != nil { self.wake() }
+            }
+            group.addTask { await self.nextWakeup() }
+            await group.next()
+            group.cancelAll()
+            await group.waitForAll()
+        }
+    }
+
+    private func nextWakeup() async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let resumeNow = state.withLock { state -> Bool in
+                    if state.pending {
+                        state.pending = false
+                        return true
+                    }
+                    state.waiter = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            self.wake()
+        }
+    }
+}

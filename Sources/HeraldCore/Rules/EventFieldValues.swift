@@ -1,0 +1,110 @@
+import Foundation
+
+/// The values of an event's fields as rules see them: lists, because paths and episodes are
+/// several; empty when the source did not say.
+struct EventFieldValues {
+    let event: Event
+    let timeZone: TimeZone
+
+    enum Values: CustomStringConvertible {
+        case strings([String])
+        case integers([Int])
+
+        var isEmpty: Bool {
+            switch self {
+            case .strings(let list): list.isEmpty
+            case .integers(let list): list.isEmpty
+            }
+        }
+
+        var description: String {
+            switch self {
+            case .strings(let list): list.isEmpty ? "nothing" : "[" + list.joined(separator: ", ") + "]"
+            case .integers(let list):
+                list.isEmpty ? "nothing" : "[" + list.map(String.init).joined(separator: ", ") + "]"
+            }
+        }
+    }
+
+    func values(of field: EventField) -> Values {
+        func strings(_ value: String?) -> Values { .strings(value.map { [$0] } ?? []) }
+        func integers(_ value: Int?) -> Values { .integers(value.map { [$0] } ?? []) }
+        switch field {
+        case .source: return .strings([event.source.rawValue])
+        case .kind: return .strings([event.kind])
+        case .path: return .strings(event.paths)
+        case .previousPath: return .strings(event.previousPaths)
+        case .extension_: return .strings(event.paths.compactMap(Self.fileExtension))
+        case .mediaType: return strings(event.media.type?.rawValue)
+        case .title: return strings(event.media.title)
+        case .show: return strings(event.media.show)
+        case .year: return integers(event.media.year)
+        case .season: return integers(event.media.season)
+        case .episode: return .integers(event.media.episodes)
+        case .user: return strings(event.user)
+        case .player: return strings(event.player)
+        case .library: return strings(event.media.library)
+        case .endpoint: return strings(event.endpoint)
+        case .time:
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = timeZone
+            let parts = calendar.dateComponents([.hour, .minute], from: event.receivedAt)
+            return .integers([(parts.hour ?? 0) * 60 + (parts.minute ?? 0)])
+        case .weekday:
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = timeZone
+            // Calendar counts Sunday as 1; rules count Monday as 1.
+            let sundayFirst = calendar.component(.weekday, from: event.receivedAt)
+            return .integers([(sundayFirst + 5) % 7 + 1])
+        }
+    }
+
+    /// The lower-cased extension of a file name (`mkv`), or nil for names without one.
+    static func fileExtension(_ path: String) -> String? {
+        let name = path.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? path
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex, name.index(after: dot) != name.endIndex else {
+            return nil
+        }
+        return name[name.index(after: dot)...].lowercased()
+    }
+}
+
+/// Applies one typed test to a field's values: true when any value satisfies it.
+enum LeafEvaluator {
+    static func evaluate(_ test: LeafTest, _ values: EventFieldValues.Values) -> Bool {
+        if case .exists(let expected) = test { return values.isEmpty != expected }
+        switch values {
+        case .strings(let list): return list.contains { string($0, test) }
+        case .integers(let list): return list.contains { integer($0, test) }
+        }
+    }
+
+    private static func string(_ value: String, _ test: LeafTest) -> Bool {
+        switch test {
+        case .equals(let operand): value == operand
+        case .oneOf(let operands): operands.contains(value)
+        case .contains(let operand): value.localizedCaseInsensitiveContains(operand)
+        case .prefix(let operand): value.hasPrefix(operand)
+        case .suffix(let operand): value.hasSuffix(operand)
+        case .glob(let glob): glob.matches(value)
+        case .regex(let regex): regex.matches(value)
+        case .under(let root): PathMatching.isUnder(value, root)
+        default: false
+        }
+    }
+
+    private static func integer(_ value: Int, _ test: LeafTest) -> Bool {
+        switch test {
+        case .integerEquals(let operand): value == operand
+        case .integerIn(let operands), .weekdayIn(let operands): operands.contains(value)
+        case .lessThan(let operand): value < operand
+        case .atMost(let operand): value <= operand
+        case .greaterThan(let operand): value > operand
+        case .atLeast(let operand): value >= operand
+        case .between(let low, let high): value >= low && value <= high
+        case .timeBetween(let start, let end):
+            start <= end ? (value >= start && value < end) : (value >= start || value < end)
+        default: false
+        }
+    }
+}

@@ -1,0 +1,51 @@
+/// One Plex Media Server Herald scans, as configured under `plex:`.
+public struct PlexServerSettings: Sendable, Equatable {
+    public var name: String
+    /// Base URL, such as `http://127.0.0.1:32400`.
+    public var url: String
+    public var token: Secret
+    /// Herald's paths → Plex's paths, first match wins.
+    public var rewrites: [PathRewrite]
+    /// Files that must exist before any scan is sent (a dropped mount must not empty the library).
+    public var anchors: [String]
+    /// Pause between two requests to this server.
+    public var pacing: Duration
+    /// Timeout of each request.
+    public var timeout: Duration
+    /// How often the section list is refreshed (it is also refreshed when a path matches nothing).
+    public var sectionsRefresh: Duration
+    /// Attempts before a scan is given up (`herald.scan.failed`).
+    public var maxAttempts: Int
+
+    public init(
+        name: String, url: String, token: Secret, rewrites: [PathRewrite] = [], anchors: [String] = [],
+        pacing: Duration = .milliseconds(500), timeout: Duration = .seconds(10),
+        sectionsRefresh: Duration = .seconds(600),
+        maxAttempts: Int = 20
+    ) {
+        self.name = name
+        self.url = url
+        self.token = token
+        self.rewrites = rewrites
+        self.anchors = anchors
+        self.pacing = pacing
+        self.timeout = timeout
+        self.sectionsRefresh = sectionsRefresh
+        self.maxAttempts = maxAttempts
+    }
+}
+
+/// A library section as Plex lists it: its key and the folders it covers.
+public struct PlexSection: Sendable, Equatable, Codable {
+    public var key: String
+    public var title: String
+    public var type: String
+    public var locations: [String]
+
+    public init(key: String, title: String, type: String, locations: [String]) {
+        self.key = key
+        self.title = title
+        self.type = type
+        self.locations = locations
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+
+/// Turns an event's paths into the folders to scan on one Plex server, and those folders into
+/// sections. Pure: the section list is handed in.
+public enum ScanPlanner {
+    /// Extensions of files Plex cares about; a path ending in anything else is taken as a folder
+    /// (a folder named `Mr. Robot` is not a file).
+    static let fileExtensions: Set<String> = [
+        "mkv", "mp4", "m4v", "avi", "mov", "wmv", "ts", "m2ts", "mpg", "mpeg", "webm", "flv", "iso", "vob", "divx",
+        "srt", "ass", "ssa", "sub", "idx", "vtt", "smi", "sup", "nfo", "jpg", "jpeg", "png", "tbn",
+        "flac", "mp3", "m4a", "aac", "ogg", "opus", "wav", "alac", "wma", "ape", "dsf", "m4b", "cue", "lrc",
+        "part", "tmp",
+    ]
+
+    /// Kinds whose paths name something that no longer exists: the folder holding it is scanned,
+    /// so Plex notices the removal.
+    static func isDeletion(_ kind: String) -> Bool {
+        kind.hasSuffix("_delete") || kind == "fs.deleted"
+    }
+
+    /// The folder to scan for one path of an event (before rewrites).
+    public static func folder(for path: String, kind: String) -> String {
+        let trimmed = PathMatching.normalised(path)
+        if isDeletion(kind) && !isFile(trimmed) { return LibraryPath.parent(of: trimmed) }
+        return isFile(trimmed) ? LibraryPath.parent(of: trimmed) : trimmed
+    }
+
+    static func isFile(_ path: String) -> Bool {
+        EventFieldValues.fileExtension(path).map(fileExtensions.contains) ?? false
+    }
+
+    /// The distinct folders (Plex's view, after rewrites) an event asks to scan on a server.
+    public static func folders(for event: Event, server: PlexServerSettings) -> [String] {
+        var seen: Set<String> = []
+        var folders: [String] = []
+        for path in event.paths + (event.kind.hasSuffix(".rename") ? event.previousPaths : []) where !path.isEmpty {
+            let folder = PathMatching.normalised(
+                PathRewrite.apply(server.rewrites, to: folder(for: path, kind: event.kind)))
+            if seen.insert(folder).inserted { folders.append(folder) }
+        }
+        return folders
+    }
+
+    /// Every section one of whose locations contains the folder (component-wise; a section root
+    /// matches itself). A folder that is an ancestor of a location matches nothing: scanning it
+    /// would rescan a whole library or more.
+    public static func sections(for folder: String, in sections: [PlexSection]) -> [PlexSection] {
+        sections.filter { section in section.locations.contains { PathMatching.isUnder(folder, $0) } }
+    }
+}

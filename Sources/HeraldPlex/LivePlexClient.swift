@@ -1,0 +1,103 @@
+import AsyncHTTPClient
+import Foundation
+import HeraldCore
+import NIOCore
+import NIOHTTP1
+
+/// Talks to a real Plex Media Server over HTTP with its token.
+///
+/// Refreshes are sent as `GET` (current servers answer 404 to `PUT`), with the folder
+/// percent-encoded, and every request has a timeout and a cap on the body read.
+public struct LivePlexClient: PlexServerClient {
+    let http: HTTPClient
+    let settings: PlexServerSettings
+
+    public init(http: HTTPClient, settings: PlexServerSettings) {
+        self.http = http
+        self.settings = settings
+    }
+
+    public func sections() async throws(PlexError) -> [PlexSection] {
+        let body = try await get("/library/sections", expectBody: true)
+        do {
+            let container = try JSONDecoder().decode(SectionsResponse.self, from: body)
+            return (container.MediaContainer.Directory ?? []).map { directory in
+                PlexSection(
+                    key: directory.key, title: directory.title ?? directory.key, type: directory.type ?? "",
+                    locations: (directory.Location ?? []).map(\.path))
+            }
+        } catch {
+            throw .malformed("GET /library/sections: \(error)")
+        }
+    }
+
+    public func refresh(section: String, folder: String) async throws(PlexError) -> Int {
+        let path = "/library/sections/\(Self.encode(section))/refresh?path=\(Self.encode(folder))"
+        do {
+            _ = try await get(path, expectBody: false)
+            return 200
+        } catch .status(let code) {
+            return code
+        }
+    }
+
+    private func get(_ path: String, expectBody: Bool) async throws(PlexError) -> Data {
+        var request = HTTPClientRequest(url: settings.url + path)
+        request.method = .GET
+        request.headers.add(name: "X-Plex-Token", value: settings.token.value)
+        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "X-Plex-Client-Identifier", value: "herald")
+        request.headers.add(name: "X-Plex-Product", value: "Herald")
+        do {
+            let response = try await http.execute(request, timeout: .nanoseconds(settings.timeout.nanoseconds))
+            let body = try await response.body.collect(upTo: expectBody ? 32 << 20 : 1 << 20)
+            guard (200..<300).contains(Int(response.status.code)) else {
+                throw PlexError.status(Int(response.status.code))
+            }
+            return Data(body.readableBytesView)
+        } catch let error as PlexError {
+            throw error
+        } catch {
+            throw .transport("\(error)")
+        }
+    }
+
+    /// Percent-encodes everything but RFC 3986's unreserved characters (so `/`, `&`, `#`, spaces and
+    /// non-ASCII letters all survive the query string).
+    public static func encode(_ text: String) -> String {
+        var output = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"):
+                output.append(Character(UnicodeScalar(byte)))
+            default:
+                output += String(format: "%%%02X", byte)
+            }
+        }
+        return output
+    }
+}
+
+/// `GET /library/sections` as JSON; Plex's capitalised keys are kept.
+// swift-format-ignore: AlwaysUseLowerCamelCase
+struct SectionsResponse: Decodable {
+    struct Container: Decodable { var Directory: [Directory]? }
+    struct Directory: Decodable {
+        var key: String
+        var title: String?
+        var type: String?
+        var Location: [Location]?
+    }
+    struct Location: Decodable { var path: String }
+
+    var MediaContainer: Container
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

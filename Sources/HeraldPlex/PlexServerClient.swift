@@ -1,0 +1,28 @@
+import HeraldCore
+
+/// The port to one Plex Media Server: what the scan worker needs of it.
+public protocol PlexServerClient: Sendable {
+    /// The library sections with their folders (`GET /library/sections`).
+    func sections() async throws(PlexError) -> [PlexSection]
+    /// Starts a partial scan of one folder of one section
+    /// (`GET /library/sections/{key}/refresh?path=…`); returns the HTTP status.
+    func refresh(section: String, folder: String) async throws(PlexError) -> Int
+}
+
+/// A failure talking to Plex.
+public enum PlexError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Plex answered with a status that is not 2xx.
+    case status(Int)
+    /// No answer: connection refused, timeout, TLS failure.
+    case transport(String)
+    /// An answer that could not be understood.
+    case malformed(String)
+
+    public var description: String {
+        switch self {
+        case .status(let code): "Plex answered \(code)"
+        case .transport(let detail): "Plex could not be reached: \(detail)"
+        case .malformed(let detail): "Plex's answer could not be read: \(detail)"
+        }
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import HTTPTypes
+import HeraldCore
+import Hummingbird
+import Logging
+import NIOCore
+import Synchronization
+
+/// A stand-in for Plex Media Server on 127.0.0.1, answering with Plex's documented bodies.
+///
+/// It serves `/identity` and `/library/sections` from `samples/plex-api/`, accepts
+/// `GET /library/sections/{key}/refresh?path=…`, answers `PUT`/`POST` refreshes with 404 as current
+/// servers do, records every request, and can be told to fail: a status (401, 404, 500, 524…), a
+/// delay, or to go down entirely and come back on the same port.
+public final class FakePlexServer: Sendable {
+    /// How refresh requests are answered.
+    public enum Mode: Sendable, Equatable {
+        case normal
+        case status(Int)
+        case slow(Duration)
+    }
+
+    /// One request as received.
+    public struct Recorded: Sendable, Equatable {
+        public var method: String
+        public var path: String
+        /// The decoded `path` query parameter of a refresh.
+        public var folder: String?
+        public var token: String?
+    }
+
+    private struct State {
+        var mode = Mode.normal
+        var requests: [Recorded] = []
+        var sectionsBody: Data
+        var task: Task<Void, any Error>?
+        var port = 0
+    }
+
+    public let token: String
+    private let state: Mutex<State>
+
+    public init(token: String = "plex-token", sectionsFixture: String = "plex-library-sections.json") throws {
+        self.token = token
+        let body = try Data(
+            contentsOf: Fixtures.packageRoot.appendingPathComponent("samples/plex-api/\(sectionsFixture)"))
+        state = Mutex(State(sectionsBody: body))
+    }
+
+    public var port: Int { state.withLock { $0.port } }
+    public var url: String { "http://127.0.0.1:\(port)" }
+    public var requests: [Recorded] { state.withLock { $0.requests } }
+    /// The refreshes received, as (section key, folder).
+    public var refreshes: [(section: String, folder: String)] {
+        requests.compactMap { request in
+            guard request.method == "GET", request.path.hasSuffix("/refresh"), let folder = request.folder else {
+                return nil
+            }
+            return (request.path.split(separator: "/")[2].description, folder)
+        }
+    }
+
+    public func setMode(_ mode: Mode) { state.withLock { $0.mode = mode } }
+
+    /// Replaces the `/library/sections` answer with sections of the given locations.
+    public func setSections(_ sections: [PlexSection]) {
+        let directories = sections.map { section -> [String: Any] in
+            [
+                "key": section.key, "title": section.title, "type": section.type,
+                "Location": section.locations.enumerated().map { ["id": $0.offset + 1, "path": $0.element] },
+            ]
+        }
+        let object: [String: Any] = ["MediaContainer": ["size": sections.count, "Directory": directories]]
+        let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
+        state.withLock { $0.sectionsBody = data }
+    }
+
+    /// Starts listening (on a new port the first time, on the same port after `stop()`).
+    public func start() async throws {
+        let ready = AsyncStream<Int>.makeStream()
+        let requestedPort = port
+        let app = Application(
+            router: router(),
+            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: requestedPort)),
+            onServerRunning: { channel in ready.continuation.yield(channel.localAddress?.port ?? 0) },
+            logger: Logger(label: "fake-plex", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
+        let task = Task { try await app.run() }
+        state.withLock { $0.task = task }
+        var iterator = ready.stream.makeAsyncIterator()
+        let bound = await iterator.next() ?? 0
+        state.withLock { $0.port = bound }
+    }
+
+    /// Stops listening: connections are refused until `start()` again.
+    public func stop() async {
+        let task = state.withLock { $0.task }
+        task?.cancel()
+        _ = await task?.result
+    }
+
+    private func record(_ request: Request) {
+        let folder = request.uri.queryParameters.get("path")
+        let token = request.headers[HTTPField.Name("X-Plex-Token")!] ?? request.uri.queryParameters.get("X-Plex-Token")
+        state.withLock {
+            $0.requests.append(
+                Recorded(method: request.method.rawValue, path: request.uri.path, folder: folder, token: token))
+        }
+    }
+
+    private func unauthorized(_ request: Request) -> Response? {
+        let presented =
+            request.headers[HTTPField.Name("X-Plex-Token")!] ?? request.uri.queryParameters.get("X-Plex-Token")
+        guard presented != token else { return nil }
+        return Response(
+            status: .unauthorized, headers: [.contentType: "text/html"],
+            body: ResponseBody(
+                byteBuffer: ByteBuffer(
+                    string:
+                        "<html><head><title>Unauthorized</title></head><body><h1>401 Unauthorized</h1></body></html>")))
+    }
+
+    private func router() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.get("/identity") { request, _ in
+            self.record(request)
+            let body = try Data(
+                contentsOf: Fixtures.packageRoot.appendingPathComponent("samples/plex-api/plex-identity.json"))
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+        }
+        router.get("/library/sections") { request, _ in
+            self.record(request)
+            if let refusal = self.unauthorized(request) { return refusal }
+            let body = self.state.withLock { $0.sectionsBody }
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+        }
+        router.get("/library/sections/:key/refresh") { request, _ in
+            self.record(request)
+            if let refusal = self.unauthorized(request) { return refusal }
+            switch self.state.withLock({ $0.mode }) {
+            case .normal:
+                return Response(status: .ok)
+            case .status(let code):
+                return Response(status: HTTPResponse.Status(code: code))
+            case .slow(let delay):
+                try await Task.sleep(for: delay)
+                return Response(status: .ok)
+            }
+        }
+        for method in [HTTPRequest.Method.put, .post] {
+            router.on("/library/sections/:key/refresh", method: method) { request, _ in
+                self.record(request)
+                return Response(
+                    status: .notFound, headers: [.contentType: "text/html"],
+                    body: ResponseBody(
+                        byteBuffer: ByteBuffer(
+                            string:
+                                "<html><head><title>Not Found</title></head><body><h1>404 Not Found</h1></body></html>")
+                    ))
+            }
+        }
+        return router
+    }
+}
