@@ -22,7 +22,7 @@ public struct Leaf: Sendable, Equatable {
 
 /// The event fields a rule can test, each with a type that decides which operators apply.
 public enum EventField: String, Sendable, Equatable, CaseIterable {
-    case source, kind, path, previousPath = "previous_path", extension_ = "extension", mediaType = "media_type"
+    case source, kind, path, previousPath = "previous_path", fileExtension = "extension", mediaType = "media_type"
     case title, show, year, season, episode, user, player, library, endpoint, time, weekday
 
     public enum ValueType: String, Sendable {

@@ -34,7 +34,7 @@ struct EventFieldValues {
         case .kind: return .strings([event.kind])
         case .path: return .strings(event.paths)
         case .previousPath: return .strings(event.previousPaths)
-        case .extension_: return .strings(event.paths.compactMap(Self.fileExtension))
+        case .fileExtension: return .strings(event.paths.compactMap(Self.fileExtension))
         case .mediaType: return strings(event.media.type?.rawValue)
         case .title: return strings(event.media.title)
         case .show: return strings(event.media.show)
