@@ -40,15 +40,9 @@ public enum EventField: String, Sendable, Equatable, CaseIterable {
     }
 
     /// The name used in rule files.
-    public var name: String { rawValue == "extension_" ? "extension" : rawValue }
+    public var name: String { rawValue }
 
     public init?(name: String) {
-        if name == "extension" {
-            self = .extension_
-        } else if let field = EventField(rawValue: name), field != .extension_ {
-            self = field
-        } else {
-            return nil
-        }
+        self.init(rawValue: name)
     }
 }
