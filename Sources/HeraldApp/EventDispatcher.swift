@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 import HeraldStore
 import Logging
 import ServiceLifecycle
@@ -14,7 +15,11 @@ public struct EventDispatcher: Service {
 
     let database: AppDatabase
     let commits: AsyncStream<Void>
-    let handler: Handler
+    /// The handler in force (rules can change on reload); nil when there is nothing to evaluate.
+    let handler: @Sendable () -> Handler?
+    /// The journal's in-memory copy of a committed event, and how to release copies once dispatched.
+    let cached: @Sendable (Int64) -> Event?
+    let forget: @Sendable (Int64) -> Void
     /// Called after each committed batch (wakes the workers that act on what was recorded).
     let afterDispatch: @Sendable () -> Void
     let batchSize: Int
@@ -24,7 +29,9 @@ public struct EventDispatcher: Service {
     public init(
         database: AppDatabase,
         commits: AsyncStream<Void>,
-        handler: @escaping Handler = { _, _ in },
+        handler: @escaping @Sendable () -> Handler? = { nil },
+        cached: @escaping @Sendable (Int64) -> Event? = { _ in nil },
+        forget: @escaping @Sendable (Int64) -> Void = { _ in },
         afterDispatch: @escaping @Sendable () -> Void = {},
         batchSize: Int = 256,
         retryInterval: Duration = .seconds(5),
@@ -33,6 +40,8 @@ public struct EventDispatcher: Service {
         self.database = database
         self.commits = commits
         self.handler = handler
+        self.cached = cached
+        self.forget = forget
         self.afterDispatch = afterDispatch
         self.batchSize = batchSize
         self.retryInterval = retryInterval
@@ -51,8 +60,9 @@ public struct EventDispatcher: Service {
     func dispatchAll() async {
         while !Task.isCancelled {
             do {
-                let count = try await database.dispatchPending(limit: batchSize, handler)
+                let (count, last) = try await database.dispatchPending(limit: batchSize, cached: cached, handler())
                 if count == 0 { return }
+                forget(last)
                 afterDispatch()
                 logger.debug("events dispatched", metadata: ["dispatch.count": "\(count)"])
             } catch {

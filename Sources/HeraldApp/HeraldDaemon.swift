@@ -97,18 +97,20 @@ public func buildServiceGroup(
         clients[server.name] = LivePlexClient(http: http, settings: server)
     }
     let wakeSignals = signals
-    let handler = dispatchHandler ?? RuleDispatch(configuration: running, logger: logger, now: now).handler
+    let rules = RuleDispatch(configuration: running, logger: logger, now: now)
+    let handler: @Sendable () -> DispatchHandler? = { dispatchHandler ?? rules.handler }
     var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
         .init(service: HTTPClientService(client: http)),
         .init(service: JournalService(writer: journal, database: database, logger: logger)),
         .init(
             service: EventDispatcher(
                 database: database, commits: journal.commits, handler: handler,
+                cached: { journal.committedEvent($0) }, forget: { journal.forgetCommitted(upTo: $0) },
                 afterDispatch: { for signal in wakeSignals.values { signal.wake() } }, logger: logger)),
         .init(
             service: ScanWorker(
                 database: database, journal: journal, servers: configuration.plexServers, clients: clients,
-                signals: signals, retry: RetryPolicy(), logger: logger, now: now, random: { Double.random(in: 0..<1) })),
+                signals: signals, logger: logger, now: now, random: { Double.random(in: 0..<1) })),
     ]
     if installSignalHandlers {
         services.append(

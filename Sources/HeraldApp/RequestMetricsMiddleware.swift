@@ -2,11 +2,34 @@ import CoreMetrics
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Synchronization
 
 /// Records every request's duration by route pattern and status (`herald_http_request_duration_seconds`).
 struct RequestMetricsMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
     let factory: any MetricsFactory
+    /// Timer handles by method, route and status; the factory lookup is the expensive part.
+    private let timers = TimerCache()
+
+    final class TimerCache: Sendable {
+        let handles = Mutex<[String: CoreMetrics.Timer]>([:])
+    }
+
+    init(factory: any MetricsFactory) {
+        self.factory = factory
+    }
+
+    private func timer(method: String, route: String, status: String) -> CoreMetrics.Timer {
+        let key = method + " " + route + " " + status
+        return timers.handles.withLock { cache in
+            if let timer = cache[key] { return timer }
+            let timer = CoreMetrics.Timer(
+                label: "herald_http_request_duration_seconds",
+                dimensions: [("method", method), ("route", route), ("status", status)], factory: factory)
+            cache[key] = timer
+            return timer
+        }
+    }
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -16,11 +39,8 @@ struct RequestMetricsMiddleware: RouterMiddleware {
         defer {
             let route = context.endpointPath ?? "unmatched"
             let (seconds, attoseconds) = (ContinuousClock.now - started).components
-            Timer(
-                label: "herald_http_request_duration_seconds",
-                dimensions: [("method", request.method.rawValue), ("route", route), ("status", String(status.code))],
-                factory: factory
-            ).recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+            timer(method: request.method.rawValue, route: route, status: String(status.code)).recordNanoseconds(
+                seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
         }
         do {
             let response = try await next(request, context)

@@ -11,10 +11,11 @@ struct RuleDispatch: Sendable {
     let logger: Logger
     let now: @Sendable () -> Date
 
-    var handler: DispatchHandler {
-        { db, entries in
+    /// The handler for the rules in force, or nil when there are none (events are then only marked).
+    var handler: DispatchHandler? {
+        guard !configuration.current.rules.isEmpty else { return nil }
+        return { db, entries in
             let configuration = configuration.current
-            guard !configuration.rules.isEmpty else { return }
             let engine = RuleEngine(rules: configuration.rules, timeZone: configuration.timeZone)
             var sections: [String: [PlexSection]] = [:]
             for server in configuration.plexServers {

@@ -20,7 +20,6 @@ struct ScanWorker: Service {
     let servers: [PlexServerSettings]
     let clients: [String: any PlexServerClient]
     let signals: [String: WakeSignal]
-    let retry: RetryPolicy
     let logger: Logger
     let now: @Sendable () -> Date
     let random: @Sendable () -> Double
@@ -179,7 +178,7 @@ struct ScanLane {
                     "herald.scan.issued", server: server.name, section: job.scan.section, folder: job.scan.folder,
                     detail: detail)
             case .retry(let reason) where job.attempts + 1 < server.maxAttempts:
-                let delay = worker.retry.delay(afterFailures: job.attempts + 1, random: worker.random())
+                let delay = server.retry.delay(afterFailures: job.attempts + 1, random: worker.random())
                 try await worker.database.resolveScan(
                     id: id, .retry(at: worker.now().addingTimeInterval(delay), reason: reason))
                 logger.warning(

@@ -146,6 +146,11 @@ extension HeraldConfiguration {
             if let timeout = entry.duration("timeout") { server.timeout = timeout }
             if let refresh = entry.duration("sections_refresh") { server.sectionsRefresh = refresh }
             if let attempts = entry.int("max_attempts", in: 1...1000) { server.maxAttempts = attempts }
+            if let retry = entry.mapping("retry") {
+                if let initial = retry.duration("initial") { server.retry.initialDelay = initial }
+                if let maximum = retry.duration("max") { server.retry.maximumDelay = maximum }
+                retry.finish()
+            }
             entry.finish()
             servers.append(server)
         }

@@ -15,7 +15,6 @@ struct RuleParser {
         guard let map = reader.mapping(node, path: "rule #\(index + 1)") else { return nil }
         guard let name = map.string("name"), !name.isEmpty else {
             reader.error("every rule needs a 'name'", at: node)
-            map.finish()
             return nil
         }
         let context = "rule '\(name)'"

@@ -1,27 +1,33 @@
 import CoreMetrics
 import HeraldCore
+import Synchronization
 
 /// Counters for what arrived and what was refused, created from an injected factory so tests and
-/// the daemon each use their own registry.
-public struct IngestMetrics: Sendable {
+/// the daemon each use their own registry. Counter handles are cached: looking one up in the
+/// factory on every request costs more than the increment.
+public final class IngestMetrics: Sendable {
     private let factory: any MetricsFactory
+    private let counters = Mutex<[String: Counter]>([:])
 
     public init(factory: any MetricsFactory) {
         self.factory = factory
     }
 
     func received(_ event: Event) {
-        Counter(
-            label: "herald_events_received_total",
-            dimensions: [("source", event.source.rawValue), ("kind", event.kind)],
-            factory: factory
-        ).increment()
+        counter("herald_events_received_total", [("source", event.source.rawValue), ("kind", event.kind)]).increment()
     }
 
     func rejected(source: String, reason: String) {
-        Counter(
-            label: "herald_events_rejected_total", dimensions: [("source", source), ("reason", reason)],
-            factory: factory
-        ).increment()
+        counter("herald_events_rejected_total", [("source", source), ("reason", reason)]).increment()
+    }
+
+    private func counter(_ label: String, _ dimensions: [(String, String)]) -> Counter {
+        let key = label + dimensions.map { "|\($0.0)=\($0.1)" }.joined()
+        return counters.withLock { cache in
+            if let counter = cache[key] { return counter }
+            let counter = Counter(label: label, dimensions: dimensions, factory: factory)
+            cache[key] = counter
+            return counter
+        }
     }
 }

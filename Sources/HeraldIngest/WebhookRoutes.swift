@@ -110,9 +110,12 @@ public struct WebhookRoutes: Sendable {
                 "journal.sequence": "\(sequence)", "event.paths": "\(event.paths.count)",
                 "event.ignored": "\(event.ignoredReason ?? "")",
             ])
-        var body: [String: Any] = ["status": "accepted", "id": event.id, "sequence": sequence, "kind": event.kind]
-        if let reason = event.ignoredReason { body["ignored"] = reason }
-        return Self.json(status: .accepted, body)
+        var body = "{\"id\":" + JSONText.string(event.id)
+        if let reason = event.ignoredReason { body += ",\"ignored\":" + JSONText.string(reason) }
+        body += ",\"kind\":" + JSONText.string(event.kind) + ",\"sequence\":\(sequence),\"status\":\"accepted\"}\n"
+        return Response(
+            status: .accepted, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
     }
 
     private func refuse(_ error: WebhookError, source: String) -> Response {
@@ -122,7 +125,10 @@ public struct WebhookRoutes: Sendable {
                 "webhook refused",
                 metadata: ["event.source": "\(source)", "reason": "\(error.reason)", "detail": "\(error)"])
         }
-        var response = Self.json(status: Self.status(for: error), ["error": error.description])
+        var response = Response(
+            status: Self.status(for: error), headers: [.contentType: "application/json"],
+            body: ResponseBody(
+                byteBuffer: ByteBuffer(string: "{\"error\":" + JSONText.string(error.description) + "}\n")))
         if error == .unauthorized { response.headers[.wwwAuthenticate] = "Basic realm=\"herald\"" }
         return response
     }
@@ -154,13 +160,6 @@ public struct WebhookRoutes: Sendable {
         case .notFound: .notFound
         case .unavailable: .serviceUnavailable
         }
-    }
-
-    static func json(status: HTTPResponse.Status, _ object: [String: Any]) -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return Response(
-            status: status, headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data + [UInt8(ascii: "\n")])))
     }
 }
 

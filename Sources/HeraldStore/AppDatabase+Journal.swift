@@ -31,12 +31,25 @@ public typealias DispatchHandler = @Sendable (Database, [JournalEntry]) throws -
 extension AppDatabase {
     /// Inserts events in one transaction (one commit, one fsync) and returns their sequence numbers.
     public func appendEvents(_ events: [Event]) async throws -> [Int64] {
-        let records = try events.map(EventRecord.init)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let rows: [StatementArguments] = try events.map { event in
+            [
+                event.id, event.receivedAt.timeIntervalSince1970, event.source.rawValue, event.kind,
+                JSONText.array(event.paths), JSONText.array(event.previousPaths),
+                String(decoding: try encoder.encode(event.media), as: UTF8.self), event.user, event.player,
+                event.ignoredReason, event.endpoint, event.raw,
+            ]
+        }
         return try await writer.write { db in
-            try records.map { record in
-                var record = record
-                try record.insert(db)
-                return record.sequence ?? -1
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT INTO event (id, received_at, source, kind, paths, previous_paths, media, user, player,
+                    ignored_reason, endpoint, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+            return try rows.map { arguments in
+                try statement.execute(arguments: arguments)
+                return db.lastInsertedRowID
             }
         }
     }
@@ -73,21 +86,45 @@ extension AppDatabase {
     /// Hands the oldest undispatched events to `handle` and marks them dispatched, all in one
     /// transaction: the consequences `handle` writes and the dispatched mark commit together or not at all.
     ///
-    /// - Returns: How many events were dispatched (0 when the journal is drained).
+    /// - Parameters:
+    ///   - cached: Events the journal still holds in memory, by sequence; others are read back.
+    ///   - handle: Records the consequences; nil when there is nothing to evaluate (no rules), in
+    ///     which case events are marked without being read.
+    /// - Returns: How many events were dispatched (0 when the journal is drained) and the last one's sequence.
     public func dispatchPending(
         limit: Int,
         now: Date = Date(),
-        _ handle: @escaping DispatchHandler
-    ) async throws -> Int {
+        cached: @escaping @Sendable (Int64) -> Event? = { _ in nil },
+        _ handle: DispatchHandler?
+    ) async throws -> (count: Int, last: Int64) {
         try await writer.write { db in
-            let records = try EventRecord.filter(Column("dispatched_at") == nil)
-                .order(Column("sequence")).limit(limit).fetchAll(db)
-            guard let last = records.last?.sequence else { return 0 }
-            try handle(db, try records.map { try $0.entry() })
+            let sequences = try Int64.fetchAll(
+                db, sql: "SELECT sequence FROM event WHERE dispatched_at IS NULL ORDER BY sequence LIMIT ?",
+                arguments: [limit])
+            guard let last = sequences.last else { return (0, 0) }
+            if let handle {
+                var entries: [JournalEntry] = []
+                entries.reserveCapacity(sequences.count)
+                var missing: [Int64] = []
+                for sequence in sequences {
+                    if let event = cached(sequence) {
+                        entries.append(JournalEntry(sequence: sequence, event: event, dispatchedAt: nil))
+                    } else {
+                        missing.append(sequence)
+                    }
+                }
+                if !missing.isEmpty {
+                    entries += try EventRecord.filter(missing.contains(Column("sequence"))).fetchAll(db).map {
+                        try $0.entry()
+                    }
+                    entries.sort { $0.sequence < $1.sequence }
+                }
+                try handle(db, entries)
+            }
             try db.execute(
                 sql: "UPDATE event SET dispatched_at = ? WHERE dispatched_at IS NULL AND sequence <= ?",
                 arguments: [now.timeIntervalSince1970, last])
-            return records.count
+            return (sequences.count, last)
         }
     }
 

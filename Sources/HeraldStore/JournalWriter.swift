@@ -19,7 +19,12 @@ public final class JournalWriter: EventJournal {
     private struct State {
         var queue: [Pending] = []
         var closed = false
+        /// Committed events not yet dispatched, handed to the dispatcher so it need not read them back.
+        var committed: [Int64: Event] = [:]
     }
+
+    /// Most committed events kept in memory for the dispatcher; beyond this it reads them back.
+    static let handoffLimit = 4096
 
     private let database: AppDatabase
     private let maxBatch: Int
@@ -59,6 +64,18 @@ public final class JournalWriter: EventJournal {
         }
     }
 
+    /// A committed event still held in memory (the dispatcher's fast path).
+    public func committedEvent(_ sequence: Int64) -> Event? {
+        state.withLock { $0.committed[sequence] }
+    }
+
+    /// Drops the in-memory copies of events up to a sequence, once they are dispatched.
+    public func forgetCommitted(upTo sequence: Int64) {
+        state.withLock { state in
+            state.committed = state.committed.filter { $0.key > sequence }
+        }
+    }
+
     /// Commits queued events until `close()` is called and the queue is drained.
     public func run() async {
         for await _ in wakeups {
@@ -90,6 +107,11 @@ public final class JournalWriter: EventJournal {
                 let sequences = try await database.appendEvents(batch.map(\.event))
                 commitLatency.recordNanoseconds(Int64((ContinuousClock.now - started).nanoseconds))
                 batchSize.record(batch.count)
+                state.withLock { state in
+                    for (pending, sequence) in zip(batch, sequences) where state.committed.count < Self.handoffLimit {
+                        state.committed[sequence] = pending.event
+                    }
+                }
                 for (pending, sequence) in zip(batch, sequences) { pending.continuation.resume(returning: sequence) }
                 commitsContinuation.yield()
             } catch {

@@ -4,6 +4,7 @@ import HeraldCore
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Synchronization
 
 /// A stand-in for Plex Media Server on 127.0.0.1, answering with Plex's documented bodies.
@@ -34,6 +35,7 @@ public final class FakePlexServer: Sendable {
         var requests: [Recorded] = []
         var sectionsBody: Data
         var task: Task<Void, any Error>?
+        var group: ServiceGroup?
         var port = 0
     }
 
@@ -85,8 +87,14 @@ public final class FakePlexServer: Sendable {
             onServerRunning: { channel in ready.continuation.yield(channel.localAddress?.port ?? 0) },
             logger: Logger(label: "fake-plex", factory: { _ in SwiftLogNoOpLogHandler() })
         )
-        let task = Task { try await app.run() }
-        state.withLock { $0.task = task }
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [app], logger: Logger(label: "fake-plex", factory: { _ in SwiftLogNoOpLogHandler() })))
+        let task = Task { try await group.run() }
+        state.withLock {
+            $0.task = task
+            $0.group = group
+        }
         var iterator = ready.stream.makeAsyncIterator()
         let bound = await iterator.next() ?? 0
         state.withLock { $0.port = bound }
@@ -94,8 +102,10 @@ public final class FakePlexServer: Sendable {
 
     /// Stops listening: connections are refused until `start()` again.
     public func stop() async {
-        let task = state.withLock { $0.task }
-        task?.cancel()
+        let (task, group) = state.withLock { ($0.task, $0.group) }
+        // A graceful shutdown closes the listener and the idle keep-alive connections, as a real
+        // server going down does; cancelling alone would leave open connections answering.
+        await group?.triggerGracefulShutdown()
         _ = await task?.result
     }
 

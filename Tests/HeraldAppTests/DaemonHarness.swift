@@ -16,10 +16,21 @@ struct DaemonHarness {
     let daemon: HeraldDaemon
     let registry = PrometheusCollectorRegistry()
 
-    init(extraYAML: String = "") throws {
-        directory = try TemporaryDirectory()
-        let yaml = "state_directory: \(directory.path)/state\nserver: {host: 127.0.0.1, port: 0}\n" + extraYAML
-        let file = try directory.write("herald.yml", yaml)
+    let keepDirectory: Bool
+
+    /// - Parameters:
+    ///   - rules: Contents of `rules/rules.yml` next to the configuration, if any.
+    ///   - directory: An existing state directory to reuse (a restart), kept afterwards.
+    init(extraYAML: String = "", rules: String? = nil, directory: TemporaryDirectory? = nil) throws {
+        self.directory = try directory ?? TemporaryDirectory()
+        keepDirectory = directory != nil
+        if let rules {
+            try FileManager.default.createDirectory(
+                atPath: self.directory.path + "/rules", withIntermediateDirectories: true)
+            try self.directory.write("rules/rules.yml", rules)
+        }
+        let yaml = "state_directory: \(self.directory.path)/state\nserver: {host: 127.0.0.1, port: 0}\n" + extraYAML
+        let file = try self.directory.write("herald.yml", yaml)
         let configuration = try HeraldConfiguration.load(file: file, environment: [:])
         var logger = Logger(label: "test")
         logger.logLevel = .warning
@@ -46,7 +57,7 @@ struct DaemonHarness {
             await daemon.serviceGroup.triggerGracefulShutdown()
             try await group.waitForAll()
         }
-        directory.remove()
+        if !keepDirectory { directory.remove() }
     }
 }
 

@@ -6,7 +6,8 @@ import Testing
 
 @Suite struct ConfigurationLoadingTests {
     @Test func aStateDirectoryAloneIsAWorkingConfiguration() throws {
-        let configuration = try HeraldConfiguration.parse(yaml: "state_directory: /var/lib/herald\n", file: "h.yml")
+        let configuration = try HeraldConfiguration.parse(
+            yaml: "state_directory: /var/lib/herald\n", file: "/test/h.yml")
         #expect(configuration.stateDirectory == "/var/lib/herald")
         #expect(configuration.server.port == 8765)
         #expect(configuration.server.maxThumbSize == 10 << 20)
@@ -22,7 +23,7 @@ import Testing
 
     @Test func systemdStateDirectoryIsTheDefault() throws {
         let configuration = try HeraldConfiguration.parse(
-            yaml: "log: {level: debug}\n", file: "h.yml", environment: ["STATE_DIRECTORY": "/var/lib/herald"])
+            yaml: "log: {level: debug}\n", file: "/test/h.yml", environment: ["STATE_DIRECTORY": "/var/lib/herald"])
         #expect(configuration.stateDirectory == "/var/lib/herald")
         #expect(configuration.logging.level == .debug)
     }
@@ -59,12 +60,14 @@ import Testing
     }
 
     @Test func aMissingStateDirectoryIsAnError() {
-        #expect(throws: ConfigError.self) { try HeraldConfiguration.parse(yaml: "server: {port: 1}\n", file: "h.yml") }
+        #expect(throws: ConfigError.self) {
+            try HeraldConfiguration.parse(yaml: "server: {port: 1}\n", file: "/test/h.yml")
+        }
     }
 
     @Test func yamlSyntaxErrorsHaveAPosition() {
         do {
-            _ = try HeraldConfiguration.parse(yaml: "state_directory: /x\nserver:\n  port: [1\n", file: "h.yml")
+            _ = try HeraldConfiguration.parse(yaml: "state_directory: /x\nserver:\n  port: [1\n", file: "/test/h.yml")
             Issue.record("expected a syntax error")
         } catch {
             #expect(error.diagnostics.count == 1)
@@ -75,20 +78,20 @@ import Testing
 
     @Test func wrongShapesAreReported() {
         do {
-            _ = try HeraldConfiguration.parse(yaml: "state_directory: [a, b]\nserver: 8080\n", file: "h.yml")
+            _ = try HeraldConfiguration.parse(yaml: "state_directory: [a, b]\nserver: 8080\n", file: "/test/h.yml")
             Issue.record("expected problems")
         } catch {
             #expect(
                 error.diagnostics.map(\.description) == [
-                    "h.yml:1:18: 'state_directory' must be a single value, not a list or mapping",
-                    "h.yml:2:9: 'server' must be a mapping of keys to values",
+                    "/test/h.yml:1:18: 'state_directory' must be a single value, not a list or mapping",
+                    "/test/h.yml:2:9: 'server' must be a mapping of keys to values",
                 ])
         }
     }
 
     @Test func duplicateKeysAreReported() {
         #expect(throws: ConfigError.self) {
-            try HeraldConfiguration.parse(yaml: "state_directory: /a\nstate_directory: /b\n", file: "h.yml")
+            try HeraldConfiguration.parse(yaml: "state_directory: /a\nstate_directory: /b\n", file: "/test/h.yml")
         }
     }
 
@@ -100,7 +103,7 @@ import Testing
               sonarr: {token: "${SONARR_TOKEN}"}
             """
         let configuration = try HeraldConfiguration.parse(
-            yaml: yaml, file: "h.yml", environment: ["HOME": "/home/plex", "SONARR_TOKEN": "abc"])
+            yaml: yaml, file: "/test/h.yml", environment: ["HOME": "/home/plex", "SONARR_TOKEN": "abc"])
         #expect(configuration.stateDirectory == "/home/plex/herald")
         #expect(configuration.server.port == 9000)
         #expect(configuration.sources.sonarr.credentials.token?.value == "abc")
@@ -108,12 +111,13 @@ import Testing
 
     @Test func anUnsetVariableIsAnErrorNamingIt() {
         do {
-            _ = try HeraldConfiguration.parse(yaml: "state_directory: ${NOPE}/x\n", file: "h.yml", environment: [:])
+            _ = try HeraldConfiguration.parse(
+                yaml: "state_directory: ${NOPE}/x\n", file: "/test/h.yml", environment: [:])
             Issue.record("expected a problem")
         } catch {
             #expect(
                 error.diagnostics.map(\.description) == [
-                    "h.yml:1:18: 'state_directory' uses ${NOPE}, which is not set in the environment (use ${NAME:-default})"
+                    "/test/h.yml:1:18: 'state_directory' uses ${NOPE}, which is not set in the environment (use ${NAME:-default})"
                 ])
         }
     }
@@ -172,7 +176,7 @@ import Testing
                   token: t
                   signature: {scheme: standard-webhooks, secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw, tolerance: 2m}
             """
-        let configuration = try HeraldConfiguration.parse(yaml: yaml, file: "h.yml")
+        let configuration = try HeraldConfiguration.parse(yaml: yaml, file: "/test/h.yml")
         #expect(configuration.sources.generic.map(\.name) == ["ci", "backup"])
         #expect(configuration.sources.generic[1].signature?.tolerance == .seconds(120))
         #expect(configuration.sources.generic[1].signature?.scheme == .standardWebhooks)
@@ -188,7 +192,7 @@ import Testing
                   signature: {scheme: md5}
             """
         do {
-            _ = try HeraldConfiguration.parse(yaml: yaml, file: "h.yml")
+            _ = try HeraldConfiguration.parse(yaml: yaml, file: "/test/h.yml")
             Issue.record("expected problems")
         } catch {
             let text = error.diagnostics.map(\.message)
@@ -202,7 +206,7 @@ import Testing
 
     @Test func printedConfigurationRedactsSecrets() throws {
         let yaml = "state_directory: /s\napi: {token: hunter2}\nsources: {sonarr: {username: u, password: pw123}}\n"
-        let printed = try HeraldConfiguration.parse(yaml: yaml, file: "h.yml").effectiveYAML
+        let printed = try HeraldConfiguration.parse(yaml: yaml, file: "/test/h.yml").effectiveYAML
         #expect(!printed.contains("hunter2"))
         #expect(!printed.contains("pw123"))
         #expect(printed.contains("token: <redacted>"))

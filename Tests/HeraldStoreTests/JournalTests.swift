@@ -84,16 +84,17 @@ import Testing
         defer { directory.remove() }
         let database = try AppDatabase.open(path: path)
         _ = try await database.appendEvents((1...5).map { sample($0) })
-        let seen = try await database.dispatchPending(limit: 3) { _, entries in
+        let (seen, _) = try await database.dispatchPending(limit: 3) { _, entries in
             #expect(entries.map(\.sequence) == [1, 2, 3])
         }
         #expect(seen == 3)
         #expect(try await database.eventCount(pendingOnly: true) == 2)
-        let rest = try await database.dispatchPending(limit: 10) { _, entries in
+        let (rest, last) = try await database.dispatchPending(limit: 10) { _, entries in
             #expect(entries.count == 2)
         }
         #expect(rest == 2)
-        #expect(try await database.dispatchPending(limit: 10) { _, _ in } == 0)
+        #expect(last == 5)
+        #expect(try await database.dispatchPending(limit: 10) { _, _ in }.count == 0)
     }
 
     @Test func aFailingHandlerLeavesEventsAndTheirConsequencesUnrecorded() async throws {

@@ -16,6 +16,8 @@ public struct PlexServerSettings: Sendable, Equatable {
     public var sectionsRefresh: Duration
     /// Attempts before a scan is given up (`herald.scan.failed`).
     public var maxAttempts: Int
+    /// Backoff between attempts.
+    public var retry = RetryPolicy()
 
     public init(
         name: String, url: String, token: Secret, rewrites: [PathRewrite] = [], anchors: [String] = [],

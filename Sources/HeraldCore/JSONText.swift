@@ -1,0 +1,33 @@
+/// Small, fast JSON writing for the hot path (webhook answers, journal rows), where building a
+/// dictionary for `JSONSerialization` costs more than the rest of the request.
+public enum JSONText {
+    /// A JSON string literal, quoted and escaped (RFC 8259: `"`, `\` and control characters).
+    public static func string(_ text: String) -> String {
+        var output = "\""
+        output.reserveCapacity(text.utf8.count + 2)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: output.unicodeScalars.append(scalar)
+            }
+        }
+        return output + "\""
+    }
+
+    /// A JSON array of strings.
+    public static func array(_ items: [String]) -> String {
+        "[" + items.map(string).joined(separator: ",") + "]"
+    }
+
+    /// A JSON object from keys and already-encoded values, in the given order.
+    public static func object(_ members: KeyValuePairs<String, String>) -> String {
+        "{" + members.map { string($0.key) + ":" + $0.value }.joined(separator: ",") + "}"
+    }
+}

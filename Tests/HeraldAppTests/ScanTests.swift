@@ -1,0 +1,200 @@
+import Foundation
+import HTTPTypes
+import HeraldApp
+import HeraldCore
+import HeraldStore
+import HeraldTestSupport
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+/// Targeted scans end to end: webhooks in, the real daemon, a fake Plex on loopback.
+@Suite(.serialized) struct ScanTests {
+    static let rules = """
+        - name: scan imports
+          on: [sonarr.download, sonarr.series_delete, radarr.download]
+          do:
+            - scan: {server: home, wait: 1s, max_wait: 20s}
+        """
+
+    static func plexYAML(_ plex: FakePlexServer, anchors: [String] = [], maxAttempts: Int = 20) -> String {
+        """
+        plex:
+          home:
+            url: \(plex.url)
+            token: \(plex.token)
+            pacing: 10ms
+            timeout: 300ms
+            anchors: [\(anchors.map { "\"\($0)\"" }.joined(separator: ", "))]
+            max_attempts: \(maxAttempts)
+            retry: {initial: 200ms, max: 1s}
+
+        """
+    }
+
+    /// A Sonarr per-file import of one episode of a season in the fake Plex's TV section.
+    static func sonarrImport(episode: Int, series: String = "/storage/media/tv/Show") throws -> Data {
+        var object = try JSONSerialization.jsonObject(with: Fixtures.data("sonarr-v4-download.json")) as! [String: Any]
+        var seriesObject = object["series"] as! [String: Any]
+        seriesObject["path"] = series
+        object["series"] = seriesObject
+        var file = object["episodeFile"] as! [String: Any]
+        file["relativePath"] = "Season 01/Show - S01E\(String(format: "%02d", episode)).mkv"
+        object["episodeFile"] = file
+        return try JSONSerialization.data(withJSONObject: object)
+    }
+
+    static func waitUntil(timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    static func internalEvents(_ database: AppDatabase, _ kind: String) async throws -> [JournalEntry] {
+        try await database.events(matching: EventFilter(kind: kind, limit: 1000))
+    }
+
+    @Test func aSeasonImportOfTwentyFourFilesIsOneScanAfterTheWait() async throws {
+        let plex = try FakePlexServer()
+        try await plex.start()
+        let harness = try DaemonHarness(extraYAML: Self.plexYAML(plex), rules: Self.rules)
+        try await harness.run { client in
+            let started = ContinuousClock.now
+            for episode in 1...24 {
+                let response = try await client.postJSON("/hooks/sonarr", Self.sonarrImport(episode: episode))
+                #expect(response.status == .accepted)
+            }
+            try await Self.waitUntil { !plex.refreshes.isEmpty }
+            #expect(ContinuousClock.now - started >= .seconds(1), "not before the wait")
+            try await Task.sleep(for: .milliseconds(1500))
+            #expect(plex.refreshes.map(\.folder) == ["/storage/media/tv/Show/Season 01"])
+            #expect(plex.refreshes.map(\.section) == ["2"])
+            #expect(plex.requests.allSatisfy { $0.method == "GET" && $0.token == plex.token })
+            let issued = try await Self.internalEvents(harness.daemon.database, "herald.scan.issued")
+            #expect(issued.count == 1)
+            #expect(issued.first?.event.paths == ["/storage/media/tv/Show/Season 01"])
+        }
+        await plex.stop()
+    }
+
+    @Test func plexDownForAWhileGivesOneScanAfterRecovery() async throws {
+        let plex = try FakePlexServer()
+        try await plex.start()
+        let harness = try DaemonHarness(extraYAML: Self.plexYAML(plex), rules: Self.rules)
+        try await harness.run { client in
+            try await Task.sleep(for: .milliseconds(300))  // sections fetched while Plex is up
+            await plex.stop()
+            #expect(try await client.postJSON("/hooks/sonarr", Self.sonarrImport(episode: 1)).status == .accepted)
+            try await Task.sleep(for: .seconds(2))  // the wait ends and attempts fail
+            try await plex.start()
+            try await Self.waitUntil { !plex.refreshes.isEmpty }
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(plex.refreshes.count == 1)
+            let scans = try await harness.daemon.database.scanRequests(server: "home")
+            #expect(scans.map(\.status) == ["done"])
+            #expect(scans.first.map { $0.attempts > 1 } == true, "\(scans.map { ($0.status, $0.attempts) })")
+            #expect(try await Self.internalEvents(harness.daemon.database, "herald.scan.failed").isEmpty)
+        }
+        await plex.stop()
+    }
+
+    @Test func a401IsAnAlertNotARetryLoop() async throws {
+        let plex = try FakePlexServer()
+        try await plex.start()
+        plex.setMode(.status(401))
+        let harness = try DaemonHarness(extraYAML: Self.plexYAML(plex), rules: Self.rules)
+        try await harness.run { client in
+            _ = try await client.postJSON("/hooks/sonarr", Self.sonarrImport(episode: 1))
+            try await Self.waitUntil {
+                try await !Self.internalEvents(harness.daemon.database, "herald.scan.failed").isEmpty
+            }
+            try await Task.sleep(for: .milliseconds(800))
+            #expect(plex.refreshes.count == 1)
+            let failed = try await Self.internalEvents(harness.daemon.database, "herald.scan.failed")
+            #expect(failed.count == 1)
+            #expect(String(decoding: failed[0].event.raw, as: UTF8.self).contains("rejected the token (401)"))
+        }
+        await plex.stop()
+    }
+
+    @Test func a524IsRetriedNotFatal() async throws {
+        let plex = try FakePlexServer()
+        try await plex.start()
+        plex.setMode(.status(524))
+        let harness = try DaemonHarness(extraYAML: Self.plexYAML(plex), rules: Self.rules)
+        try await harness.run { client in
+            _ = try await client.postJSON("/hooks/sonarr", Self.sonarrImport(episode: 1))
+            try await Self.waitUntil { plex.refreshes.count >= 2 }
+            plex.setMode(.normal)
+            try await Self.waitUntil { try await harness.daemon.database.scanRequests().first?.status == "done" }
+            #expect(try await harness.daemon.database.scanRequests().first?.status == "done")
+            #expect(try await Self.internalEvents(harness.daemon.database, "herald.scan.failed").isEmpty)
+        }
+        await plex.stop()
+    }
+
+    @Test func nothingIsIssuedWhileAnAnchorIsMissing() async throws {
+        let plex = try FakePlexServer()
+        try await plex.start()
+        let anchorDirectory = try TemporaryDirectory()
+        defer { anchorDirectory.remove() }
+        let anchor = anchorDirectory.path + "/.herald-anchor"
+        let harness = try DaemonHarness(extraYAML: Self.plexYAML(plex, anchors: [anchor]), rules: Self.rules)
+        try await harness.run { client in
+            _ = try await client.postJSON("/hooks/sonarr", Self.sonarrImport(episode: 1))
+            _ = try await client.postJSON(
+                "/hooks/sonarr", Self.sonarrImport(episode: 2, series: "/storage/media/tv/Other"))
+            try await Task.sleep(for: .seconds(2))
+            #expect(plex.refreshes.isEmpty)
+            #expect(try await Self.internalEvents(harness.daemon.database, "herald.scan.held").count == 1)
+            try anchorDirectory.write(".herald-anchor", "")
+            try await Self.waitUntil(timeout: .seconds(12)) { plex.refreshes.count == 2 }
+            #expect(plex.refreshes.count == 2)
+        }
+        await plex.stop()
+    }
+
+    @Test func aRestartWhileScansArePendingIssuesEachExactlyOnce() async throws {
+        let plex = try FakePlexServer()
+        try await plex.start()
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let slow = Self.rules.replacingOccurrences(of: "wait: 1s", with: "wait: 2s")
+        let first = try DaemonHarness(extraYAML: Self.plexYAML(plex), rules: slow, directory: directory)
+        try await first.run { client in
+            _ = try await client.postJSON("/hooks/sonarr", Self.sonarrImport(episode: 1))
+            _ = try await client.postJSON(
+                "/hooks/sonarr", Self.sonarrImport(episode: 1, series: "/storage/media/tv/Other"))
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        #expect(plex.refreshes.isEmpty, "stopped before the wait ended")
+        let second = try DaemonHarness(extraYAML: Self.plexYAML(plex), rules: slow, directory: directory)
+        try await second.run { _ in
+            try await Self.waitUntil { plex.refreshes.count >= 2 }
+            try await Task.sleep(for: .seconds(1))
+        }
+        #expect(
+            plex.refreshes.map(\.folder).sorted() == [
+                "/storage/media/tv/Other/Season 01", "/storage/media/tv/Show/Season 01",
+            ])
+        await plex.stop()
+    }
+
+    @Test func aFolderInNoSectionIsDroppedWithAnEvent() async throws {
+        let plex = try FakePlexServer()
+        try await plex.start()
+        let harness = try DaemonHarness(extraYAML: Self.plexYAML(plex), rules: Self.rules)
+        try await harness.run { client in
+            _ = try await client.postJSON("/hooks/sonarr", Self.sonarrImport(episode: 1, series: "/elsewhere/Show"))
+            try await Self.waitUntil {
+                try await !Self.internalEvents(harness.daemon.database, "herald.scan.unmatched").isEmpty
+            }
+            #expect(plex.refreshes.isEmpty)
+            let unmatched = try await Self.internalEvents(harness.daemon.database, "herald.scan.unmatched")
+            #expect(unmatched.first?.event.paths == ["/elsewhere/Show/Season 01"])
+        }
+        await plex.stop()
+    }
+}

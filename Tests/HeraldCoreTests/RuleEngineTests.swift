@@ -1,0 +1,136 @@
+import Foundation
+import HeraldCore
+import Testing
+
+@Suite struct RuleEngineTests {
+    /// 2026-11-21 23:30 UTC is a Saturday.
+    static let saturdayNight = Date(timeIntervalSince1970: 1_795_303_800)
+
+    func event(
+        kind: String = "sonarr.download", paths: [String] = ["/mnt/media/tv/Show/Season 01/Show - S01E02.mkv"],
+        media: MediaInfo = MediaInfo(
+            type: .episode, title: "Pilot", year: 2019, show: "Show", season: 1, episodes: [2, 3]),
+        at date: Date = saturdayNight
+    ) -> Event {
+        Event(receivedAt: date, source: .sonarr, kind: kind, paths: paths, media: media, user: "alice", player: "TV")
+    }
+
+    func leaf(_ field: EventField, _ test: LeafTest) -> Condition { .leaf(Leaf(field: field, test: test)) }
+
+    func rule(_ name: String, on: [String] = ["*"], _ condition: Condition, stop: Bool = false) throws -> Rule {
+        Rule(
+            name: name, on: try on.map { try KindPattern($0) }, condition: condition,
+            actions: [.log(LogActionSpec(message: name))], stop: stop)
+    }
+
+    func holds(_ condition: Condition, _ event: Event) throws -> Bool {
+        let engine = RuleEngine(rules: [try rule("r", condition)], timeZone: TimeZone(identifier: "UTC")!)
+        return !engine.decisions(for: event).isEmpty
+    }
+
+    @Test func kindPatterns() throws {
+        #expect(try KindPattern("sonarr.*").matches("sonarr.download"))
+        #expect(try !KindPattern("sonarr.*").matches("radarr.download"))
+        #expect(try KindPattern("*.download").matches("radarr.download"))
+        #expect(try KindPattern("sonarr.download").matches("sonarr.download"))
+        #expect(try !KindPattern("sonarr.download").matches("sonarr.downloads"))
+        #expect(try KindPattern("fs.{created,moved}").matches("fs.moved"))
+    }
+
+    @Test func stringOperators() throws {
+        let event = event()
+        #expect(try holds(leaf(.show, .equals("Show")), event))
+        #expect(try !holds(leaf(.show, .equals("show")), event))
+        #expect(try holds(leaf(.title, .contains("PIL")), event), "contains ignores case")
+        #expect(try holds(leaf(.user, .oneOf(["bob", "alice"])), event))
+        #expect(try holds(leaf(.kind, .prefix("sonarr.")), event))
+        #expect(try holds(leaf(.player, .suffix("V")), event))
+        #expect(try holds(leaf(.title, .regex(try RegexPattern("^P.l"))), event))
+        #expect(try holds(leaf(.mediaType, .equals("episode")), event))
+        #expect(try holds(leaf(.source, .equals("sonarr")), event))
+        #expect(try holds(leaf(.fileExtension, .oneOf(["mkv", "mp4"])), event))
+    }
+
+    @Test func pathOperatorsAreComponentWise() throws {
+        let event = event()
+        #expect(try holds(leaf(.path, .under("/mnt/media")), event))
+        #expect(try holds(leaf(.path, .under("/mnt/media/")), event), "a trailing slash changes nothing")
+        #expect(try !holds(leaf(.path, .under("/mnt/med")), event), "/mnt/med is not a parent of /mnt/media")
+        #expect(try holds(leaf(.path, .glob(try Glob("/mnt/**/*.mkv"))), event))
+        #expect(try !holds(leaf(.path, .glob(try Glob("/mnt/*.mkv"))), event), "* does not cross /")
+        #expect(try holds(leaf(.path, .glob(try Glob("**/Season ??/*.{mkv,mp4}"))), event))
+        #expect(try holds(leaf(.path, .regex(try RegexPattern("S01E0[0-9]"))), event))
+    }
+
+    @Test func integerOperatorsOverSeveralEpisodes() throws {
+        let event = event()
+        #expect(try holds(leaf(.episode, .integerEquals(3)), event), "any episode of a multi-episode file")
+        #expect(try holds(leaf(.season, .integerIn([1, 2])), event))
+        #expect(try holds(leaf(.year, .lessThan(2020)), event))
+        #expect(try !holds(leaf(.year, .lessThan(2019)), event))
+        #expect(try holds(leaf(.year, .atMost(2019)), event))
+        #expect(try holds(leaf(.year, .greaterThan(2018)), event))
+        #expect(try holds(leaf(.year, .atLeast(2019)), event))
+        #expect(try holds(leaf(.year, .between(2019, 2019)), event))
+        #expect(try !holds(leaf(.year, .between(2020, 2030)), event))
+    }
+
+    @Test func missingValuesMatchOnlyExistsFalse() throws {
+        let bare = event(media: MediaInfo())
+        #expect(try !holds(leaf(.year, .lessThan(3000)), bare))
+        #expect(try !holds(.not(leaf(.year, .exists(false))), bare))
+        #expect(try holds(leaf(.year, .exists(false)), bare))
+        #expect(try !holds(leaf(.show, .exists(true)), bare))
+        #expect(try holds(leaf(.show, .exists(true)), event()))
+    }
+
+    @Test func timeOfDayAndWeekday() throws {
+        let event = event()  // Saturday 23:30 UTC
+        #expect(try holds(leaf(.time, .timeBetween(22 * 60, 6 * 60)), event), "wraps past midnight")
+        #expect(try !holds(leaf(.time, .timeBetween(6 * 60, 22 * 60)), event))
+        #expect(try holds(leaf(.weekday, .weekdayIn([6, 7])), event))
+        let paris = RuleEngine(
+            rules: [try rule("r", leaf(.weekday, .weekdayIn([7])))], timeZone: TimeZone(identifier: "Europe/Paris")!)
+        #expect(!paris.decisions(for: event).isEmpty, "00:30 on Sunday in Paris")
+    }
+
+    @Test func treesAndShortCircuitFreeTraces() throws {
+        let condition = Condition.all([
+            leaf(.path, .under("/mnt/media")),
+            .any([leaf(.season, .integerEquals(9)), leaf(.show, .equals("Show"))]),
+            .not(leaf(.fileExtension, .equals("part"))),
+        ])
+        let engine = RuleEngine(rules: [try rule("scan", on: ["sonarr.*"], condition)], timeZone: .gmt)
+        let verdict = try #require(engine.explain(event()).first)
+        #expect(verdict.outcome == .matched)
+        #expect(verdict.trace.map(\.path) == ["if.all[0]", "if.all[1].any[0]", "if.all[1].any[1]", "if.all[2].not"])
+        #expect(verdict.trace.map(\.result) == [true, false, true, false])
+        #expect(verdict.trace[1].description.contains("season equals 9; saw [1] → false"))
+    }
+
+    @Test func stopEndsEvaluationAndDisabledRulesAreSkipped() throws {
+        var disabled = try rule("disabled", leaf(.show, .exists(true)))
+        disabled.enabled = false
+        let rules = [
+            disabled, try rule("first", leaf(.show, .exists(true)), stop: true), try rule("second", .all([])),
+        ]
+        let engine = RuleEngine(rules: rules, timeZone: .gmt)
+        #expect(engine.decisions(for: event()).map(\.rule) == ["first"])
+        let verdicts = engine.explain(event())
+        #expect(verdicts[0].outcome == .skipped(reason: "disabled"))
+        #expect(verdicts[1].outcome == .matched)
+        #expect(verdicts[2].outcome == .skipped(reason: "an earlier rule 'first' matched with stop: true"))
+    }
+
+    @Test func ignoredEventsTriggerNothing() throws {
+        var test = event(kind: "sonarr.test")
+        test.ignoredReason = "test event from Sonarr"
+        let engine = RuleEngine(rules: [try rule("all", .all([]))], timeZone: .gmt)
+        #expect(engine.decisions(for: test).isEmpty)
+    }
+
+    @Test func globSyntaxErrors() {
+        #expect(throws: Glob.SyntaxError.self) { try Glob("/tv/[abc") }
+        #expect(throws: Glob.SyntaxError.self) { try Glob("/tv/{a,b") }
+    }
+}

@@ -1,0 +1,59 @@
+import AsyncHTTPClient
+import Foundation
+import HeraldCore
+import HeraldPlex
+import HeraldTestSupport
+import Testing
+
+@Suite(.serialized) struct LivePlexClientTests {
+    func client(_ plex: FakePlexServer, token: String? = nil) -> LivePlexClient {
+        LivePlexClient(
+            http: HTTPClient.shared,
+            settings: PlexServerSettings(
+                name: "home", url: plex.url, token: Secret(token ?? plex.token), timeout: .milliseconds(500)))
+    }
+
+    @Test func readsSectionsFromTheDocumentedBody() async throws {
+        let plex = try FakePlexServer()
+        try await plex.start()
+        defer { Task { await plex.stop() } }
+        let sections = try await client(plex).sections()
+        #expect(sections.map(\.key) == ["1", "2", "3"])
+        #expect(sections[1] == PlexSection(key: "2", title: "TV Shows", type: "show", locations: ["/storage/media/tv"]))
+    }
+
+    @Test func refreshIsAGETWithTheFolderEncodedAndTheTokenInAHeader() async throws {
+        let plex = try FakePlexServer()
+        try await plex.start()
+        defer { Task { await plex.stop() } }
+        let folder = "/storage/media/tv/Amélie & Co #1/Season 01"
+        #expect(try await client(plex).refresh(section: "2", folder: folder) == 200)
+        let request = try #require(plex.requests.last)
+        #expect(request.method == "GET")
+        #expect(request.path == "/library/sections/2/refresh")
+        #expect(request.folder == folder)
+        #expect(request.token == plex.token)
+        #expect(LivePlexClient.encode("/a b/é&#") == "%2Fa%20b%2F%C3%A9%26%23")
+    }
+
+    @Test func statusesAndFailures() async throws {
+        let plex = try FakePlexServer()
+        try await plex.start()
+        #expect(try await client(plex, token: "wrong").refresh(section: "2", folder: "/x") == 401)
+        await #expect(throws: PlexError.status(401)) { try await client(plex, token: "wrong").sections() }
+        plex.setMode(.status(524))
+        #expect(try await client(plex).refresh(section: "2", folder: "/x") == 524)
+        plex.setMode(.slow(.seconds(2)))
+        await #expect(throws: PlexError.self) { try await client(plex).refresh(section: "2", folder: "/x") }
+        await plex.stop()
+        do {
+            _ = try await client(plex).refresh(section: "2", folder: "/x")
+            Issue.record("expected a transport error")
+        } catch {
+            guard case .transport = error else {
+                Issue.record("expected a transport error, got \(error)")
+                return
+            }
+        }
+    }
+}
