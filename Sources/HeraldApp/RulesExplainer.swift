@@ -88,7 +88,8 @@ public struct RulesExplainer {
                 lines.append("  log (\(decision.rule)): [\(spec.level)] \(spec.message)")
             case .scan(let spec):
                 lines.append(
-                    "  scan (\(decision.rule)): wait \(spec.wait), max_wait \(spec.maxWait), priority \(spec.priority)")
+                    "  scan (\(decision.rule)): wait \(spec.wait.shortDescription), max_wait \(spec.maxWait.shortDescription), "
+                        + "priority \(spec.priority)")
                 lines += scanLines(event, spec)
             }
         }
