@@ -15,12 +15,19 @@ import UnixSignals
 public struct HeraldDaemon: Sendable {
     public let serviceGroup: ServiceGroup
     public let database: AppDatabase
+    /// Where producers append events (group commit); the dispatcher follows its commits.
+    public let journal: JournalWriter
     public let readiness: Readiness
     public let configuration: Reloadable<HeraldConfiguration>
 
     /// Runs every service until a graceful shutdown completes.
     public func run() async throws {
         try await serviceGroup.run()
+    }
+
+    /// Starts a graceful shutdown, as SIGTERM does.
+    public func shutdown() async {
+        await serviceGroup.triggerGracefulShutdown()
     }
 }
 
@@ -135,5 +142,5 @@ public func buildServiceGroup(
     groupConfiguration.maximumCancellationDuration = .seconds(2)
     return HeraldDaemon(
         serviceGroup: ServiceGroup(configuration: groupConfiguration),
-        database: database, readiness: readiness, configuration: running)
+        database: database, journal: journal, readiness: readiness, configuration: running)
 }

@@ -6,13 +6,19 @@ import Logging
 
 /// The dispatch handler: evaluates the rules in force for each event and records the resulting
 /// jobs in the dispatch transaction (so an event and its jobs are never half-recorded).
-struct RuleDispatch: Sendable {
+public struct RuleDispatch: Sendable {
     let configuration: Reloadable<HeraldConfiguration>
     let logger: Logger
     let now: @Sendable () -> Date
 
+    public init(configuration: Reloadable<HeraldConfiguration>, logger: Logger, now: @escaping @Sendable () -> Date) {
+        self.configuration = configuration
+        self.logger = logger
+        self.now = now
+    }
+
     /// The handler for the rules in force, or nil when there are none (events are then only marked).
-    var handler: DispatchHandler? {
+    public var handler: DispatchHandler? {
         guard !configuration.current.rules.isEmpty else { return nil }
         return { db, entries in
             let configuration = configuration.current
@@ -22,12 +28,13 @@ struct RuleDispatch: Sendable {
                 sections[server.name] = try AppDatabase.sections(db, server: server.name)
             }
             let now = now()
+            let scans = ScanBatch(db)
             for entry in entries {
                 for decision in engine.decisions(for: entry.event) {
                     switch decision.action {
                     case .scan(let spec):
-                        try AppDatabase.scheduleScans(
-                            db, event: entry.event, spec: spec, servers: configuration.plexServers, sections: sections,
+                        try scans.schedule(
+                            event: entry.event, spec: spec, servers: configuration.plexServers, sections: sections,
                             rule: decision.rule, now: now)
                     case .log(let spec):
                         logger.log(
@@ -40,6 +47,7 @@ struct RuleDispatch: Sendable {
                     }
                 }
             }
+            try scans.flush()
         }
     }
 }

@@ -50,7 +50,7 @@ struct LeafOperandParser {
         case ("suffix", _): return scalar(node).map(LeafTest.suffix)
         case ("under", _):
             guard let root = scalar(node), !root.isEmpty else { return fail("must be a folder path", node) }
-            return .under(root)
+            return .under(PathRoot(root))
         case ("glob", _):
             guard let pattern = scalar(node) else { return nil }
             do {

@@ -31,13 +31,11 @@ public typealias DispatchHandler = @Sendable (Database, [JournalEntry]) throws -
 extension AppDatabase {
     /// Inserts events in one transaction (one commit, one fsync) and returns their sequence numbers.
     public func appendEvents(_ events: [Event]) async throws -> [Int64] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let rows: [StatementArguments] = try events.map { event in
+        let rows: [StatementArguments] = events.map { event in
             [
                 event.id, event.receivedAt.timeIntervalSince1970, event.source.rawValue, event.kind,
                 JSONText.array(event.paths), JSONText.array(event.previousPaths),
-                String(decoding: try encoder.encode(event.media), as: UTF8.self), event.user, event.player,
+                event.media.jsonText, event.user, event.player,
                 event.ignoredReason, event.endpoint, event.raw,
             ]
         }

@@ -23,8 +23,8 @@ extension AppDatabase {
     /// Pending scans of one server and section, read inside a dispatch transaction.
     public static func pendingScans(_ db: Database, server: String, section: String) throws -> [PendingScan] {
         try Row.fetchAll(
-            db,
-            sql: "SELECT * FROM scan_request WHERE server = ? AND section = ? AND status = 'pending'",
+            db.cachedStatement(
+                sql: "SELECT * FROM scan_request WHERE server = ? AND section = ? AND status = 'pending'"),
             arguments: [server, section]
         ).map(Self.pendingScan)
     }
@@ -34,22 +34,24 @@ extension AppDatabase {
         for change in changes {
             switch change {
             case .insert(let scan):
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO scan_request (server, section, folder, first_seen, deadline, max_deadline, priority, event_id, rule)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
+                        """
+                ).execute(
                     arguments: [
                         scan.server, scan.section, scan.folder, scan.firstSeen.timeIntervalSince1970,
                         scan.deadline.timeIntervalSince1970, scan.maxDeadline.timeIntervalSince1970, scan.priority,
                         eventID, rule,
                     ])
             case .update(let scan):
-                try db.execute(
-                    sql: "UPDATE scan_request SET deadline = ?, priority = ? WHERE id = ? AND status = 'pending'",
-                    arguments: [scan.deadline.timeIntervalSince1970, scan.priority, scan.id])
+                try db.cachedStatement(
+                    sql: "UPDATE scan_request SET deadline = ?, priority = ? WHERE id = ? AND status = 'pending'"
+                ).execute(arguments: [scan.deadline.timeIntervalSince1970, scan.priority, scan.id])
             case .delete(let id):
-                try db.execute(sql: "DELETE FROM scan_request WHERE id = ? AND status = 'pending'", arguments: [id])
+                try db.cachedStatement(sql: "DELETE FROM scan_request WHERE id = ? AND status = 'pending'")
+                    .execute(arguments: [id])
             }
         }
     }

@@ -18,21 +18,10 @@ extension AppDatabase {
         _ db: Database, event: Event, spec: ScanActionSpec, servers: [PlexServerSettings],
         sections: [String: [PlexSection]], rule: String, now: Date
     ) throws -> Int {
-        // Internal events (scan.issued, …) never cause scans: that would loop.
-        guard event.source != .herald else { return 0 }
-        var count = 0
-        for server in servers where spec.servers.isEmpty || spec.servers.contains(server.name) {
-            for folder in ScanPlanner.folders(for: event, server: server) {
-                let matched = ScanPlanner.sections(for: folder, in: sections[server.name] ?? []).map(\.key)
-                for section in matched.isEmpty ? [""] : matched {
-                    let pending = try pendingScans(db, server: server.name, section: section)
-                    let changes = ScanCoalescer.enqueue(
-                        server: server.name, section: section, folder: folder, spec: spec, now: now, pending: pending)
-                    try apply(changes, db, eventID: event.id, rule: rule)
-                    count += 1
-                }
-            }
-        }
+        let batch = ScanBatch(db)
+        let count = try batch.schedule(
+            event: event, spec: spec, servers: servers, sections: sections, rule: rule, now: now)
+        try batch.flush()
         return count
     }
 }

@@ -3,7 +3,7 @@ import GRDB
 import HeraldCore
 
 /// The journal row of an event. Kept apart from `Event` so the schema can evolve independently.
-struct EventRecord: Codable, FetchableRecord, MutablePersistableRecord {
+struct EventRecord: FetchableRecord, TableRecord {
     static let databaseTableName = "event"
 
     var sequence: Int64?
@@ -21,30 +21,23 @@ struct EventRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var raw: Data
     var dispatchedAt: Double?
 
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
-    init(_ event: Event) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        sequence = nil
-        id = event.id
-        receivedAt = event.receivedAt.timeIntervalSince1970
-        source = event.source.rawValue
-        kind = event.kind
-        paths = String(decoding: try encoder.encode(event.paths), as: UTF8.self)
-        previousPaths = String(decoding: try encoder.encode(event.previousPaths), as: UTF8.self)
-        media = String(decoding: try encoder.encode(event.media), as: UTF8.self)
-        user = event.user
-        player = event.player
-        ignoredReason = event.ignoredReason
-        endpoint = event.endpoint
-        raw = event.raw
-        dispatchedAt = nil
-    }
-
-    mutating func didInsert(_ inserted: InsertionSuccess) {
-        sequence = inserted.rowID
+    /// Decoded by column name directly: Codable decoding with snake-case conversion costs more than
+    /// the query when the dispatcher reads thousands of rows back.
+    init(row: Row) {
+        sequence = row["sequence"]
+        id = row["id"]
+        receivedAt = row["received_at"]
+        source = row["source"]
+        kind = row["kind"]
+        paths = row["paths"]
+        previousPaths = row["previous_paths"]
+        media = row["media"]
+        user = row["user"]
+        player = row["player"]
+        ignoredReason = row["ignored_reason"]
+        endpoint = row["endpoint"]
+        raw = row["raw"]
+        dispatchedAt = row["dispatched_at"]
     }
 
     /// Rebuilds the domain value; a row that no longer decodes is a storage error, reported as such.

@@ -28,6 +28,8 @@ public final class FakePlexServer: Sendable {
         /// The decoded `path` query parameter of a refresh.
         public var folder: String?
         public var token: String?
+        /// When the request arrived.
+        public var at: Date
     }
 
     private struct State {
@@ -53,12 +55,12 @@ public final class FakePlexServer: Sendable {
     public var url: String { "http://127.0.0.1:\(port)" }
     public var requests: [Recorded] { state.withLock { $0.requests } }
     /// The refreshes received, as (section key, folder).
-    public var refreshes: [(section: String, folder: String)] {
+    public var refreshes: [(section: String, folder: String, at: Date)] {
         requests.compactMap { request in
             guard request.method == "GET", request.path.hasSuffix("/refresh"), let folder = request.folder else {
                 return nil
             }
-            return (request.path.split(separator: "/")[2].description, folder)
+            return (request.path.split(separator: "/")[2].description, folder, request.at)
         }
     }
 
@@ -114,7 +116,8 @@ public final class FakePlexServer: Sendable {
         let token = request.headers[HTTPField.Name("X-Plex-Token")!] ?? request.uri.queryParameters.get("X-Plex-Token")
         state.withLock {
             $0.requests.append(
-                Recorded(method: request.method.rawValue, path: request.uri.path, folder: folder, token: token))
+                Recorded(
+                    method: request.method.rawValue, path: request.uri.path, folder: folder, token: token, at: Date()))
         }
     }
 

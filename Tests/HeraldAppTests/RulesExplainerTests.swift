@@ -52,10 +52,13 @@ import Testing
         #expect(try RulesExplainer.decode(Fixtures.data("radarr-v5-download.json"), source: nil).source == .radarr)
         #expect(try RulesExplainer.decode(Fixtures.data("lidarr-download.json"), source: nil).source == .lidarr)
         #expect(
-            try RulesExplainer.decode(Fixtures.data("plex-webhook-media.stop-movie-legacy-agent.json"), source: nil).source
+            try RulesExplainer.decode(Fixtures.data("plex-webhook-media.stop-movie-legacy-agent.json"), source: nil)
+                .source
                 == .plex)
         #expect(
-            try RulesExplainer.decode(Fixtures.data("tautulli-webhook-body-on_watched-episode-constructed.json"), source: nil)
-                .source == .tautulli)
+            try RulesExplainer.decode(
+                Fixtures.data("tautulli-webhook-body-on_watched-episode-constructed.json"), source: nil
+            )
+            .source == .tautulli)
     }
 }

@@ -53,9 +53,9 @@ import Testing
 
     @Test func pathOperatorsAreComponentWise() throws {
         let event = event()
-        #expect(try holds(leaf(.path, .under("/mnt/media")), event))
-        #expect(try holds(leaf(.path, .under("/mnt/media/")), event), "a trailing slash changes nothing")
-        #expect(try !holds(leaf(.path, .under("/mnt/med")), event), "/mnt/med is not a parent of /mnt/media")
+        #expect(try holds(leaf(.path, .under(PathRoot("/mnt/media"))), event))
+        #expect(try holds(leaf(.path, .under(PathRoot("/mnt/media/"))), event), "a trailing slash changes nothing")
+        #expect(try !holds(leaf(.path, .under(PathRoot("/mnt/med"))), event), "/mnt/med is not a parent of /mnt/media")
         #expect(try holds(leaf(.path, .glob(try Glob("/mnt/**/*.mkv"))), event))
         #expect(try !holds(leaf(.path, .glob(try Glob("/mnt/*.mkv"))), event), "* does not cross /")
         #expect(try holds(leaf(.path, .glob(try Glob("**/Season ??/*.{mkv,mp4}"))), event))
@@ -96,7 +96,7 @@ import Testing
 
     @Test func treesAndShortCircuitFreeTraces() throws {
         let condition = Condition.all([
-            leaf(.path, .under("/mnt/media")),
+            leaf(.path, .under(PathRoot("/mnt/media"))),
             .any([leaf(.season, .integerEquals(9)), leaf(.show, .equals("Show"))]),
             .not(leaf(.fileExtension, .equals("part"))),
         ])

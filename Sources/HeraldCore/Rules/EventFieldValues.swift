@@ -2,9 +2,31 @@ import Foundation
 
 /// The values of an event's fields as rules see them: lists, because paths and episodes are
 /// several; empty when the source did not say.
-struct EventFieldValues {
+final class EventFieldValues {
     let event: Event
     let timeZone: TimeZone
+    /// Paths normalised once per event (they are tested by many rules).
+    private(set) lazy var paths: Values = .strings(event.paths.map(PathMatching.normalised))
+    private(set) lazy var previousPaths: Values = .strings(event.previousPaths.map(PathMatching.normalised))
+    private(set) lazy var extensions: Values = .strings(event.paths.compactMap(PathMatching.fileExtension))
+    private(set) lazy var timeOfDay: Values = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.hour, .minute], from: event.receivedAt)
+        return .integers([(parts.hour ?? 0) * 60 + (parts.minute ?? 0)])
+    }()
+    private(set) lazy var weekday: Values = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        // Calendar counts Sunday as 1; rules count Monday as 1.
+        let sundayFirst = calendar.component(.weekday, from: event.receivedAt)
+        return .integers([(sundayFirst + 5) % 7 + 1])
+    }()
+
+    init(event: Event, timeZone: TimeZone) {
+        self.event = event
+        self.timeZone = timeZone
+    }
 
     enum Values: CustomStringConvertible {
         case strings([String])
@@ -32,9 +54,9 @@ struct EventFieldValues {
         switch field {
         case .source: return .strings([event.source.rawValue])
         case .kind: return .strings([event.kind])
-        case .path: return .strings(event.paths)
-        case .previousPath: return .strings(event.previousPaths)
-        case .fileExtension: return .strings(event.paths.compactMap(Self.fileExtension))
+        case .path: return paths
+        case .previousPath: return previousPaths
+        case .fileExtension: return extensions
         case .mediaType: return strings(event.media.type?.rawValue)
         case .title: return strings(event.media.title)
         case .show: return strings(event.media.show)
@@ -45,28 +67,12 @@ struct EventFieldValues {
         case .player: return strings(event.player)
         case .library: return strings(event.media.library)
         case .endpoint: return strings(event.endpoint)
-        case .time:
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = timeZone
-            let parts = calendar.dateComponents([.hour, .minute], from: event.receivedAt)
-            return .integers([(parts.hour ?? 0) * 60 + (parts.minute ?? 0)])
-        case .weekday:
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = timeZone
-            // Calendar counts Sunday as 1; rules count Monday as 1.
-            let sundayFirst = calendar.component(.weekday, from: event.receivedAt)
-            return .integers([(sundayFirst + 5) % 7 + 1])
+        case .time: return timeOfDay
+        case .weekday: return weekday
         }
     }
 
-    /// The lower-cased extension of a file name (`mkv`), or nil for names without one.
-    static func fileExtension(_ path: String) -> String? {
-        let name = path.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? path
-        guard let dot = name.lastIndex(of: "."), dot != name.startIndex, name.index(after: dot) != name.endIndex else {
-            return nil
-        }
-        return name[name.index(after: dot)...].lowercased()
-    }
+    static func fileExtension(_ path: String) -> String? { PathMatching.fileExtension(path) }
 }
 
 /// Applies one typed test to a field's values: true when any value satisfies it.
@@ -88,7 +94,8 @@ enum LeafEvaluator {
         case .suffix(let operand): value.hasSuffix(operand)
         case .glob(let glob): glob.matches(value)
         case .regex(let regex): regex.matches(value)
-        case .under(let root): PathMatching.isUnder(value, root)
+        // Paths are normalised once per event, roots once when the rules load.
+        case .under(let root): PathMatching.isUnderNormalised(value, root.path)
         default: false
         }
     }

@@ -12,7 +12,7 @@ public enum LeafTest: Sendable, Equatable {
     case glob(Glob)
     case regex(RegexPattern)
     /// Path components: `/tv` is under `/tv` and contains `/tv/Show`, but not `/tv-4k`.
-    case under(String)
+    case under(PathRoot)
     case integerEquals(Int)
     case integerIn([Int])
     case lessThan(Int)
@@ -49,7 +49,8 @@ public enum LeafTest: Sendable, Equatable {
     public var operandText: String {
         switch self {
         case .exists(let flag): "\(flag)"
-        case .equals(let text), .contains(let text), .prefix(let text), .suffix(let text), .under(let text): text
+        case .equals(let text), .contains(let text), .prefix(let text), .suffix(let text): text
+        case .under(let root): root.path
         case .oneOf(let list): "[" + list.joined(separator: ", ") + "]"
         case .glob(let glob): glob.pattern
         case .regex(let regex): regex.pattern
@@ -64,6 +65,15 @@ public enum LeafTest: Sendable, Equatable {
     }
 
     static func clock(_ minutes: Int) -> String { String(format: "%02d:%02d", minutes / 60, minutes % 60) }
+}
+
+/// A folder a path may be under, normalised once (separators, trailing slashes) when rules load.
+public struct PathRoot: Sendable, Equatable {
+    public let path: String
+
+    public init(_ path: String) {
+        self.path = PathMatching.normalised(path)
+    }
 }
 
 /// Weekday names as rule files write them.

@@ -42,16 +42,47 @@ public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// An event-kind pattern: `sonarr.download`, `sonarr.*`, `*.download`, `*`.
+///
+/// Exact names, `*`, `prefix.*` and `*.suffix` are compared as strings (they are evaluated for
+/// every rule and every event); anything else goes through a glob.
 public struct KindPattern: Sendable, Equatable, CustomStringConvertible {
+    private enum Matcher: Sendable {
+        case any
+        case exact(String)
+        case prefix(String)
+        case suffix(String)
+        case glob(Glob)
+    }
+
     public let text: String
-    private let glob: Glob
+    private let matcher: Matcher
 
     public init(_ text: String) throws(Glob.SyntaxError) {
         self.text = text
-        self.glob = try Glob(text, separator: nil)
+        let special: Set<Character> = ["*", "?", "[", "{"]
+        let body = text.filter { special.contains($0) }
+        if text == "*" {
+            matcher = .any
+        } else if body.isEmpty {
+            matcher = .exact(text)
+        } else if body == "*", text.hasSuffix("*") {
+            matcher = .prefix(String(text.dropLast()))
+        } else if body == "*", text.hasPrefix("*") {
+            matcher = .suffix(String(text.dropFirst()))
+        } else {
+            matcher = .glob(try Glob(text, separator: nil))
+        }
     }
 
-    public func matches(_ kind: String) -> Bool { glob.matches(kind) }
+    public func matches(_ kind: String) -> Bool {
+        switch matcher {
+        case .any: true
+        case .exact(let name): kind == name
+        case .prefix(let prefix): kind.hasPrefix(prefix)
+        case .suffix(let suffix): kind.hasSuffix(suffix)
+        case .glob(let glob): glob.matches(kind)
+        }
+    }
 
     public var description: String { text }
 

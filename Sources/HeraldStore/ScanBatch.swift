@@ -1,0 +1,123 @@
+import Foundation
+import GRDB
+import HeraldCore
+
+/// Coalesces the scans of one dispatch batch in memory and writes the result once.
+///
+/// A season import arrives as dozens of events for one folder; looking the folder up in SQLite for
+/// each would dominate dispatch. The batch loads a (server, section)'s pending scans the first time
+/// it needs them, indexes them by folder, hands the coalescer only the relevant candidates (the
+/// same folder, its ancestors, or its descendants) and records the net changes at `flush`.
+public final class ScanBatch {
+    private struct Queue {
+        var byFolder: [String: PendingScan] = [:]
+        var origin: [String: (event: String, rule: String)] = [:]
+        var deleted: Set<Int64> = []
+        var changed: Set<String> = []
+    }
+
+    private var queues: [String: Queue] = [:]
+    private let db: Database
+
+    public init(_ db: Database) {
+        self.db = db
+    }
+
+    /// Queues the scans a `scan` action asks for (see `AppDatabase.scheduleScans` for the rules).
+    @discardableResult
+    public func schedule(
+        event: Event, spec: ScanActionSpec, servers: [PlexServerSettings], sections: [String: [PlexSection]],
+        rule: String, now: Date
+    ) throws -> Int {
+        guard event.source != .herald else { return 0 }
+        var count = 0
+        for server in servers where spec.servers.isEmpty || spec.servers.contains(server.name) {
+            for folder in ScanPlanner.folders(for: event, server: server) {
+                let matched = ScanPlanner.sections(for: folder, in: sections[server.name] ?? []).map(\.key)
+                for section in matched.isEmpty ? [""] : matched {
+                    try enqueue(
+                        server: server.name, section: section, folder: folder, spec: spec, now: now,
+                        origin: (event.id, rule))
+                    count += 1
+                }
+            }
+        }
+        return count
+    }
+
+    private func enqueue(
+        server: String, section: String, folder: String, spec: ScanActionSpec, now: Date,
+        origin: (event: String, rule: String)
+    ) throws {
+        let key = server + "\u{0}" + section
+        if queues[key] == nil {
+            var queue = Queue()
+            for scan in try AppDatabase.pendingScans(db, server: server, section: section) {
+                queue.byFolder[scan.folder] = scan
+            }
+            queues[key] = queue
+        }
+        // Mutated in place: copying the queue out and back would copy its dictionaries every time.
+        try Self.coalesce(
+            &queues[key]!, server: server, section: section, folder: folder, spec: spec, now: now, origin: origin)
+    }
+
+    private static func coalesce(
+        _ queue: inout Queue, server: String, section: String, folder: String, spec: ScanActionSpec, now: Date,
+        origin: (event: String, rule: String)
+    ) throws {
+        var candidates: [PendingScan] = []
+        if let same = queue.byFolder[folder] {
+            candidates = [same]
+        } else {
+            var ancestor = LibraryPath.parent(of: folder)
+            while ancestor != folder, !ancestor.isEmpty {
+                if let pending = queue.byFolder[ancestor] { candidates.append(pending) }
+                let next = LibraryPath.parent(of: ancestor)
+                if next == ancestor { break }
+                ancestor = next
+            }
+            if candidates.isEmpty {
+                candidates = queue.byFolder.values.filter { PathMatching.isUnder($0.folder, folder) }
+            }
+        }
+        for change in ScanCoalescer.enqueue(
+            server: server, section: section, folder: folder, spec: spec, now: now, pending: candidates)
+        {
+            switch change {
+            case .insert(let scan):
+                // Children the new scan absorbs leave the queue, stored or not.
+                for child in candidates
+                where child.folder != scan.folder && PathMatching.isUnder(child.folder, scan.folder) {
+                    queue.byFolder[child.folder] = nil
+                    queue.changed.remove(child.folder)
+                }
+                queue.byFolder[scan.folder] = scan
+                queue.origin[scan.folder] = origin
+                queue.changed.insert(scan.folder)
+            case .update(let scan):
+                queue.byFolder[scan.folder] = scan
+                queue.changed.insert(scan.folder)
+            case .delete(let id):
+                queue.deleted.insert(id)
+            }
+        }
+    }
+
+    /// Writes the net changes of the batch.
+    public func flush() throws {
+        for queue in queues.values {
+            var changes: [ScanQueueChange] = queue.deleted.map { .delete(id: $0) }
+            var origins: [(event: String, rule: String)] = Array(repeating: ("", ""), count: changes.count)
+            for folder in queue.changed {
+                guard let scan = queue.byFolder[folder] else { continue }
+                changes.append(scan.id == nil ? .insert(scan) : .update(scan))
+                origins.append(queue.origin[folder] ?? ("", ""))
+            }
+            for (change, origin) in zip(changes, origins) {
+                try AppDatabase.apply([change], db, eventID: origin.event, rule: origin.rule)
+            }
+        }
+        queues.removeAll()
+    }
+}
