@@ -29,8 +29,9 @@ public struct RuleDispatch: Sendable {
             }
             let now = now()
             let scans = ScanBatch(db)
+            var kinds = RuleEngine.KindIndex()
             for entry in entries {
-                for decision in engine.decisions(for: entry.event) {
+                for decision in engine.decisions(for: entry.event, index: &kinds) {
                     switch decision.action {
                     case .scan(let spec):
                         try scans.schedule(

@@ -22,8 +22,11 @@ public enum LibraryPath {
 
     /// The folder holding a file path (`/tv/Show/Season 1/x.mkv` → `/tv/Show/Season 1`).
     public static func parent(of path: String) -> String {
-        guard let index = path.lastIndex(where: { $0 == "/" || $0 == "\\" }) else { return path }
-        if index == path.startIndex { return String(path[index]) }
+        let bytes = path.utf8
+        guard let index = bytes.lastIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "\\") }) else {
+            return path
+        }
+        if index == bytes.startIndex { return String(path[index...index]) }
         return String(path[..<index])
     }
 }

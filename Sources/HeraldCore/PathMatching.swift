@@ -38,29 +38,16 @@ public enum PathMatching {
 
     /// The lower-cased extension of a path's last component (`mkv`), or nil when it has none.
     public static func fileExtension(_ path: String) -> String? {
-        let bytes = Array(path.utf8)
-        var end = bytes.count
-        var dot: Int?
-        var index = end - 1
-        while index >= 0 {
-            let byte = bytes[index]
-            if byte == slash || byte == backslash {
-                if index == end - 1 {
-                    end = index
-                    index -= 1
-                    continue
-                }
-                break
-            }
-            if byte == UInt8(ascii: "."), dot == nil { dot = index }
-            index -= 1
-        }
+        var bytes = path.utf8[...]
+        while let last = bytes.last, last == slash || last == backslash { bytes = bytes.dropLast() }
+        guard let dot = bytes.lastIndex(of: UInt8(ascii: ".")) else { return nil }
+        let nameStart =
+            bytes.lastIndex(where: { $0 == slash || $0 == backslash }).map { bytes.index(after: $0) }
+            ?? bytes.startIndex
         // A leading dot (`.hidden`) is a name, not an extension; so is a trailing one.
-        guard let dot, dot > index + 1, dot < end - 1 else { return nil }
-        var extensionBytes = Array(bytes[(dot + 1)..<end])
-        for position in extensionBytes.indices where extensionBytes[position] >= 65 && extensionBytes[position] <= 90 {
-            extensionBytes[position] += 32
-        }
-        return String(decoding: extensionBytes, as: UTF8.self)
+        guard dot > nameStart, bytes.index(after: dot) < bytes.endIndex else { return nil }
+        let suffix = bytes[bytes.index(after: dot)...]
+        if !suffix.contains(where: { $0 >= 65 && $0 <= 90 }) { return String(Substring(suffix)) }
+        return String(decoding: suffix.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
     }
 }

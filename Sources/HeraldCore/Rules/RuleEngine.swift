@@ -17,11 +17,34 @@ public struct RuleEngine: Sendable {
 
     /// The actions matching rules take for an event, in rule order.
     public func decisions(for event: Event) -> [Decision] {
+        var index = KindIndex()
+        return decisions(for: event, index: &index)
+    }
+
+    /// Which enabled rules apply to each event kind, filled as kinds are met. A dispatch batch
+    /// shares one, so the kind patterns of every rule are matched once per kind, not per event.
+    public struct KindIndex: Sendable {
+        var rulesByKind: [String: [Int]] = [:]
+
+        public init() {}
+    }
+
+    /// `decisions(for:)` reusing a kind index across the events of a batch.
+    public func decisions(for event: Event, index: inout KindIndex) -> [Decision] {
         guard event.ignoredReason == nil else { return [] }
+        let applicable: [Int]
+        if let known = index.rulesByKind[event.kind] {
+            applicable = known
+        } else {
+            applicable = rules.indices.filter { rules[$0].enabled && rules[$0].on.contains { $0.matches(event.kind) } }
+            index.rulesByKind[event.kind] = applicable
+        }
+        guard !applicable.isEmpty else { return [] }
         var decisions: [Decision] = []
         let values = EventFieldValues(event: event, timeZone: timeZone)
-        for rule in rules where rule.enabled && rule.on.contains(where: { $0.matches(event.kind) }) {
-            guard Self.holds(rule.condition, values) else { continue }
+        for ruleIndex in applicable {
+            guard Self.holds(rules[ruleIndex].condition, values) else { continue }
+            let rule = rules[ruleIndex]
             decisions += rule.actions.map { Decision(rule: rule.name, action: $0) }
             if rule.stop { break }
         }
