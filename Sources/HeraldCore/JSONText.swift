@@ -3,6 +3,10 @@
 public enum JSONText {
     /// A JSON string literal, quoted and escaped (RFC 8259: `"`, `\` and control characters).
     public static func string(_ text: String) -> String {
+        // Most strings (ids, kinds, paths) need no escaping: check the bytes and copy them whole.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            return "\"" + text + "\""
+        }
         var output = "\""
         output.reserveCapacity(text.utf8.count + 2)
         for scalar in text.unicodeScalars {

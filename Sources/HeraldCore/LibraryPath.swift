@@ -1,5 +1,3 @@
-import Foundation
-
 /// Path arithmetic for library paths reported by other machines.
 ///
 /// Paths in webhooks come from the sender's filesystem (Linux, a NAS, or Windows for the *arr Test
@@ -10,14 +8,20 @@ public enum LibraryPath {
     /// `join("/tv/Show", "Season 1/x.mkv")` is `/tv/Show/Season 1/x.mkv`; a Windows folder
     /// (`C:\tv`) joins with a backslash. An empty relative path yields the folder itself.
     public static func join(_ folder: String, _ relative: String) -> String {
-        let separator: Character = folder.contains("\\") && !folder.contains("/") ? "\\" : "/"
-        var base = Substring(folder)
+        let slash = UInt8(ascii: "/")
+        let backslash = UInt8(ascii: "\\")
+        let windows = folder.utf8.contains(backslash) && !folder.utf8.contains(slash)
+        let separator = windows ? backslash : slash
+        var base = folder.utf8[...]
         while base.count > 1, base.last == separator { base = base.dropLast() }
-        var tail = Substring(relative)
-        while tail.first == "/" || tail.first == "\\" { tail = tail.dropFirst() }
-        if tail.isEmpty { return String(base) }
-        let normalisedTail = separator == "\\" ? String(tail) : tail.replacingOccurrences(of: "\\", with: "/")
-        return base.last == separator ? base + normalisedTail : base + String(separator) + normalisedTail
+        var tail = relative.utf8[...]
+        while let first = tail.first, first == slash || first == backslash { tail = tail.dropFirst() }
+        if tail.isEmpty { return String(Substring(base)) }
+        var bytes = Array(base)
+        if bytes.last != separator { bytes.append(separator) }
+        // A Windows-style relative path joined to a POSIX folder gets POSIX separators.
+        bytes += windows ? Array(tail) : tail.map { $0 == backslash ? slash : $0 }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The folder holding a file path (`/tv/Show/Season 1/x.mkv` → `/tv/Show/Season 1`).
