@@ -96,18 +96,20 @@ public func buildServiceGroup(
             metadata: ["sources.open": "\(configuration.openSources.joined(separator: ", "))"])
     }
 
-    let http = HTTPClient(eventLoopGroupProvider: .singleton)
+    // The HTTP client exists only when there is a Plex server to talk to.
+    let http = configuration.plexServers.isEmpty ? nil : HTTPClient(eventLoopGroupProvider: .singleton)
     var signals: [String: WakeSignal] = [:]
     var clients: [String: any PlexServerClient] = [:]
     for server in configuration.plexServers {
         signals[server.name] = WakeSignal()
-        clients[server.name] = LivePlexClient(http: http, settings: server)
+        if let http { clients[server.name] = LivePlexClient(http: http, settings: server) }
     }
     let wakeSignals = signals
     let rules = RuleDispatch(configuration: running, logger: logger, now: now)
     let handler: @Sendable () -> DispatchHandler? = { dispatchHandler ?? rules.handler }
-    var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-        .init(service: HTTPClientService(client: http)),
+    var services: [ServiceGroupConfiguration.ServiceConfiguration] =
+        http.map { [.init(service: HTTPClientService(client: $0))] } ?? []
+    services += [
         .init(service: JournalService(writer: journal, database: database, logger: logger)),
         .init(
             service: EventDispatcher(

@@ -22,7 +22,7 @@ public struct RuleDispatch: Sendable {
         guard !configuration.current.rules.isEmpty else { return nil }
         return { db, entries in
             let configuration = configuration.current
-            let engine = RuleEngine(rules: configuration.rules, timeZone: configuration.timeZone)
+            let engine = RuleEngine(rules: configuration.rules, timeZone: configuration.timeZone ?? .current)
             var sections: [String: [PlexSection]] = [:]
             for server in configuration.plexServers {
                 sections[server.name] = try AppDatabase.sections(db, server: server.name)

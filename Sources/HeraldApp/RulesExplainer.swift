@@ -64,7 +64,7 @@ public struct RulesExplainer {
         if let user = event.user { lines.append("  user:    \(user)") }
         if let player = event.player { lines.append("  player:  \(player)") }
 
-        let engine = RuleEngine(rules: configuration.rules, timeZone: configuration.timeZone)
+        let engine = RuleEngine(rules: configuration.rules, timeZone: configuration.timeZone ?? .current)
         lines.append("")
         lines.append(configuration.rules.isEmpty ? "Rules: none loaded" : "Rules (\(configuration.rules.count))")
         for verdict in engine.explain(event) {

@@ -21,8 +21,10 @@ public struct HeraldConfiguration: Sendable, Equatable {
     public var rulesDirectory: String?
     /// The rules, loaded from `rulesDirectory` and validated with the rest of the configuration.
     public var rules: [Rule] = []
-    /// The zone for rules' `time` and `weekday` tests.
-    public var timeZone: TimeZone = .current
+    /// The zone for rules' `time` and `weekday` tests; nil for the system's, which is looked up
+    /// only when rules are evaluated (resolving it loads time-zone data a daemon without rules
+    /// never needs).
+    public var timeZone: TimeZone?
 
     public init(file: String, stateDirectory: String) {
         self.file = file

@@ -53,4 +53,17 @@ struct ArrFile: Decodable {
         }
         return previousPath.flatMap { $0.isEmpty ? nil : $0 }
     }
+
+    /// New and previous library paths of a rename's files; the owner's folder when the body lists
+    /// no files (older versions send only the folder).
+    static func renamed(
+        _ files: [ArrFile], in folder: String?, resolveAgainstFolder: Bool = true
+    ) -> (
+        paths: [String], previous: [String]
+    ) {
+        let base = resolveAgainstFolder ? folder : nil
+        let paths = files.compactMap { $0.libraryPath(in: base) }
+        let previous = files.compactMap { $0.previousLibraryPath(in: base) }
+        return (paths.isEmpty ? (folder.map { [$0] } ?? []) : paths, previous)
+    }
 }

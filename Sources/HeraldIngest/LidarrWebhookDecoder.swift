@@ -18,11 +18,8 @@ public enum LidarrWebhookDecoder {
         case "Download", "Retag", "TrackRetag":
             paths = (payload.trackFiles ?? []).compactMap { $0.libraryPath(in: nil) }
         case "Rename":
-            for file in payload.renamedTrackFiles ?? [] {
-                if let path = file.libraryPath(in: nil) { paths.append(path) }
-                if let old = file.previousLibraryPath(in: nil) { previous.append(old) }
-            }
-            if paths.isEmpty, let folder { paths = [folder] }
+            (paths, previous) = ArrFile.renamed(
+                payload.renamedTrackFiles ?? [], in: folder, resolveAgainstFolder: false)
         case "ArtistAdd", "ArtistDelete", "AlbumDelete":
             paths = folder.map { [$0] } ?? []
         default:

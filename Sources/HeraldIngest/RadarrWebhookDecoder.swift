@@ -21,11 +21,7 @@ public enum RadarrWebhookDecoder {
         case "Download", "MovieFileDelete":
             paths = payload.movieFile?.libraryPath(in: folder).map { [$0] } ?? []
         case "Rename":
-            for file in payload.renamedMovieFiles ?? [] {
-                if let path = file.libraryPath(in: folder) { paths.append(path) }
-                if let old = file.previousLibraryPath(in: folder) { previous.append(old) }
-            }
-            if paths.isEmpty, let folder { paths = [folder] }
+            (paths, previous) = ArrFile.renamed(payload.renamedMovieFiles ?? [], in: folder)
         case "MovieAdded", "MovieDelete":
             paths = folder.map { [$0] } ?? []
         default:

@@ -23,11 +23,7 @@ public enum SonarrWebhookDecoder {
             let files = (payload.episodeFiles ?? []) + (payload.episodeFile.map { [$0] } ?? [])
             paths = files.compactMap { $0.libraryPath(in: folder) }
         case "Rename":
-            for file in payload.renamedEpisodeFiles ?? [] {
-                if let path = file.libraryPath(in: folder) { paths.append(path) }
-                if let old = file.previousLibraryPath(in: folder) { previous.append(old) }
-            }
-            if paths.isEmpty, let folder { paths = [folder] }
+            (paths, previous) = ArrFile.renamed(payload.renamedEpisodeFiles ?? [], in: folder)
         case "SeriesAdd", "SeriesDelete":
             paths = folder.map { [$0] } ?? []
         default:
