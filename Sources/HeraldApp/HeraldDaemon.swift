@@ -57,7 +57,9 @@ public func buildServiceGroup(
 ) throws -> HeraldDaemon {
     let metrics = PrometheusMetricsFactory(registry: registry)
     let database = try AppDatabase.open(
-        path: configuration.databasePath, fullSync: configuration.journal.synchronous == .full)
+        path: configuration.databasePath, fullSync: configuration.journal.synchronous == .full,
+        backgroundCheckpoints: true)
+    let checkpointer = try WALCheckpointer(path: configuration.databasePath, database: database)
     let journal = JournalWriter(
         database: database, maxBatch: configuration.journal.maxBatch, logger: logger, metrics: metrics)
     let running = Reloadable(configuration)
@@ -111,6 +113,7 @@ public func buildServiceGroup(
         http.map { [.init(service: HTTPClientService(client: $0))] } ?? []
     services += [
         .init(service: JournalService(writer: journal, database: database, logger: logger)),
+        .init(service: CheckpointService(checkpointer: checkpointer, interval: .seconds(1), logger: logger)),
         .init(
             service: EventDispatcher(
                 database: database, commits: journal.commits, handler: handler,

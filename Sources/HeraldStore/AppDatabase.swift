@@ -21,7 +21,14 @@ public struct AppDatabase: Sendable {
     ///   - path: The SQLite file; its directory is created if missing.
     ///   - fullSync: `true` fsyncs every commit so it survives power loss, `false` (SQLite's
     ///     `NORMAL` in WAL mode) survives process crashes only.
-    public static func open(path: String, fullSync: Bool = true) throws -> AppDatabase {
+    ///   - backgroundCheckpoints: When true, commits never copy the WAL back into the database
+    ///     themselves (SQLite's auto-checkpoint, which put 15–20 ms stalls on the commit path);
+    ///     the owner must then run `WALCheckpointer` regularly.
+    public static func open(
+        path: String, fullSync: Bool = true, backgroundCheckpoints: Bool = false
+    ) throws
+        -> AppDatabase
+    {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -30,6 +37,7 @@ public struct AppDatabase: Sendable {
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
             try db.execute(sql: fullSync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+            if backgroundCheckpoints { try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
         }
         return try AppDatabase(DatabasePool(path: path, configuration: configuration))
     }

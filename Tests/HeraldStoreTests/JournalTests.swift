@@ -134,3 +134,34 @@ import Testing
         #expect(try await sequences(EventFilter(limit: 1)) == [4])
     }
 }
+
+@Suite struct CheckpointTests {
+    @Test func backgroundCheckpointsCopyTheLogWhileWritesGoOn() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path + "/herald.sqlite"
+        let database = try AppDatabase.open(path: path, backgroundCheckpoints: true)
+        let checkpointer = try WALCheckpointer(path: path, database: database)
+        let events = (0..<500).map {
+            Event(source: .fs, kind: "fs.created", paths: ["/tv/\($0).mkv"], raw: Data(count: 4096))
+        }
+        _ = try await database.appendEvents(events)
+        let walSize = try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int ?? 0
+        #expect(walSize > 2_000_000, "without auto-checkpoints the log holds every commit")
+        async let more = database.appendEvents(
+            events.map {
+                var event = $0; event.id = UUID().uuidString; return event
+            })
+        let (frames, copied) = try await checkpointer.checkpoint()
+        _ = try await more
+        #expect(frames > 0)
+        #expect(copied > 0)
+        #expect(try await database.eventCount() == 1000)
+        try await checkpointer.run(restartAbove: 0)
+        _ = try await database.appendEvents([Event(source: .fs, kind: "fs.created")])
+        let (framesAfterRestart, _) = try await checkpointer.checkpoint()
+        #expect(framesAfterRestart < 50, "after a restart the log starts over")
+        try checkpointer.close()
+        try database.close()
+    }
+}
