@@ -3,7 +3,9 @@
 
 Measures, for each server, over several alternating rounds:
   * throughput: wrk posting the Sonarr v4 download fixture as fast as it can (64 connections);
-  * latency at a steady 1,000 requests/s: hey, 20 workers x 50 req/s, p50/p99;
+  * latency at a steady 1,000 requests/s: hey, 20 workers x 50 req/s, p50/p99, measured twice: on the
+    freshly started server, and again right after the throughput flood (Herald is then still copying
+    the flood's write-ahead log into the database in the background);
   * idle resident memory (VmRSS) after start, and after the load;
   * start to ready: from exec until /readyz (Herald) or the hook (webhook) answers 200.
 Herald runs with journal.synchronous=full: every acknowledged webhook is fsynced (group commit).
@@ -106,24 +108,26 @@ def main():
                                  "-port", str(webhook_port)], "/hooks/sonarr", "POST", webhook_port, work)
     paths = {"herald": "/hooks/sonarr", "webhook": "/hooks/sonarr"}
     results = {s.name: {"ready_ms": [], "idle_rss": [], "rps": [], "errors": [], "p50": [], "p99": [],
-                        "steady_rate": [], "loaded_rss": []} for s in (herald, webhook)}
+                        "steady_rate": [], "loaded_rss": [], "p99_after": []} for s in (herald, webhook)}
     for round_number in range(args.rounds):
         for server in (herald, webhook) if round_number % 2 == 0 else (webhook, herald):
             r = results[server.name]
             r["ready_ms"].append(server.start())
             time.sleep(2)
             r["idle_rss"].append(rss_kib(server.proc.pid) / 1024)
-            rps, errors = wrk(server.port, paths[server.name], args.seconds)
-            r["rps"].append(rps)
-            r["errors"].append(errors)
             p50, p99, rate, codes = hey(server.port, paths[server.name], args.seconds)
             r["p50"].append(p50)
             r["p99"].append(p99)
             r["steady_rate"].append(rate)
+            rps, errors = wrk(server.port, paths[server.name], args.seconds)
+            r["rps"].append(rps)
+            r["errors"].append(errors)
+            r["p99_after"].append(hey(server.port, paths[server.name], args.seconds)[1])
             r["loaded_rss"].append(rss_kib(server.proc.pid) / 1024)
             server.stop()
             print(f"round {round_number + 1} {server.name}: {rps:.0f} req/s, p99 {p99:.2f} ms at {rate:.0f} req/s, "
-                  f"idle {r['idle_rss'][-1]:.1f} MiB, ready {r['ready_ms'][-1]:.0f} ms, codes {codes}", flush=True)
+                  f"p99 after flood {r['p99_after'][-1]:.2f} ms, idle {r['idle_rss'][-1]:.1f} MiB, "
+                  f"ready {r['ready_ms'][-1]:.0f} ms, responses {codes}", flush=True)
     journalled = subprocess.run([os.path.abspath(args.herald), "events", "--config", f"{work}/herald.yml",
                                  "--limit", "1"], capture_output=True, text=True).stdout.split("#")[1].split()[0]
     med = {name: {k: statistics.median(v) for k, v in r.items()} for name, r in results.items()}
@@ -134,6 +138,7 @@ def main():
     print(f"| throughput, wrk -c64, req/s | {h['rps']:.0f} | {w['rps']:.0f} | {h['rps'] / w['rps']:.2f}x |")
     print(f"| p50 latency at steady ~1,000 req/s, ms | {h['p50']:.2f} | {w['p50']:.2f} | |")
     print(f"| p99 latency at steady ~1,000 req/s, ms | {h['p99']:.2f} | {w['p99']:.2f} | |")
+    print(f"| p99 latency at steady ~1,000 req/s right after the flood, ms | {h['p99_after']:.2f} | {w['p99_after']:.2f} | |")
     print(f"| achieved steady rate, req/s | {h['steady_rate']:.0f} | {w['steady_rate']:.0f} | |")
     print(f"| idle RSS after start, MiB | {h['idle_rss']:.1f} | {w['idle_rss']:.1f} | |")
     print(f"| RSS after the load, MiB | {h['loaded_rss']:.1f} | {w['loaded_rss']:.1f} | |")
