@@ -110,6 +110,7 @@ struct ScanLane {
                 await resolveSection(job, &sectionsFetched)
                 continue
             }
+            if let gate = server.gate, await holdAtGate(job, gate) { continue }
             await issue(job)
             await signal.wait(for: server.pacing)
         }
@@ -152,6 +153,29 @@ struct ScanLane {
             logger.error(
                 "cannot resolve a scan's section", metadata: ["plex.server": "\(server.name)", "error": "\(error)"])
             await signal.wait(for: .seconds(5))
+        }
+    }
+
+    /// True when the settle gate holds the scan (it is then rescheduled); false to send it now.
+    private func holdAtGate(_ job: ScanJob, _ gate: SettleGate) async -> Bool {
+        guard let id = job.scan.id else { return false }
+        let (exists, newest) = FolderActivity.inspect(job.scan.localFolder)
+        let metadata: Logger.Metadata = ["plex.server": "\(server.name)", "scan.folder": "\(job.scan.localFolder)"]
+        switch gate.decide(exists: exists, newestChange: newest, checks: job.gateChecks, now: worker.now()) {
+        case .open:
+            return false
+        case .giveUp(let reason):
+            logger.warning("scan sent although its folder has not settled: \(reason)", metadata: metadata)
+            return false
+        case .wait(let until, let reason):
+            logger.debug("scan held until its folder settles: \(reason)", metadata: metadata)
+            do {
+                try await worker.database.resolveScan(id: id, .gateWait(until: until, reason: reason))
+            } catch {
+                logger.error("cannot record a held scan", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+                await signal.wait(for: .seconds(1))
+            }
+            return true
         }
     }
 

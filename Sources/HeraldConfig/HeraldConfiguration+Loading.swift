@@ -146,6 +146,13 @@ extension HeraldConfiguration {
             if let timeout = entry.duration("timeout") { server.timeout = timeout }
             if let refresh = entry.duration("sections_refresh") { server.sectionsRefresh = refresh }
             if let attempts = entry.int("max_attempts", in: 1...1000) { server.maxAttempts = attempts }
+            if let gate = entry.mapping("gate") {
+                var settings = SettleGate()
+                if let stable = gate.duration("stable_for") { settings.stableFor = stable }
+                if let checks = gate.int("max_checks", in: 1...10_000) { settings.maxChecks = checks }
+                gate.finish()
+                server.gate = settings
+            }
             if let retry = entry.mapping("retry") {
                 if let initial = retry.duration("initial") { server.retry.initialDelay = initial }
                 if let maximum = retry.duration("max") { server.retry.maximumDelay = maximum }

@@ -59,6 +59,12 @@ extension AppDatabase {
                 table.primaryKey(["server", "key"])
             }
         }
+        migrator.registerMigration("v3-scan-gate") { db in
+            try db.alter(table: "scan_request") { table in
+                table.add(column: "local_folder", .text)
+                table.add(column: "gate_checks", .integer).notNull().defaults(to: 0)
+            }
+        }
         return migrator
     }
 }

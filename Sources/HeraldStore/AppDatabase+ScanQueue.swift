@@ -6,6 +6,8 @@ import HeraldCore
 public struct ScanJob: Sendable, Equatable {
     public var scan: PendingScan
     public var attempts: Int
+    /// How often the settle gate has held this scan.
+    public var gateChecks: Int
     /// The event and rule that first asked for it (for internal events and logs).
     public var eventID: String?
     public var rule: String?
@@ -17,6 +19,8 @@ public enum ScanResolution: Sendable, Equatable {
     case retry(at: Date, reason: String)
     case failed(reason: String)
     case unmatched(reason: String)
+    /// Held by the settle gate: not an attempt, checked again later.
+    case gateWait(until: Date, reason: String)
 }
 
 extension AppDatabase {
@@ -36,12 +40,12 @@ extension AppDatabase {
             case .insert(let scan):
                 try db.cachedStatement(
                     sql: """
-                        INSERT INTO scan_request (server, section, folder, first_seen, deadline, max_deadline, priority, event_id, rule)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        INSERT INTO scan_request (server, section, folder, local_folder, first_seen, deadline, max_deadline,
+                        priority, event_id, rule) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """
                 ).execute(
                     arguments: [
-                        scan.server, scan.section, scan.folder, scan.firstSeen.timeIntervalSince1970,
+                        scan.server, scan.section, scan.folder, scan.localFolder, scan.firstSeen.timeIntervalSince1970,
                         scan.deadline.timeIntervalSince1970, scan.maxDeadline.timeIntervalSince1970, scan.priority,
                         eventID, rule,
                     ])
@@ -69,7 +73,8 @@ extension AppDatabase {
                 arguments: [server, now.timeIntervalSince1970]
             ).map { row in
                 ScanJob(
-                    scan: Self.pendingScan(row), attempts: row["attempts"], eventID: row["event_id"], rule: row["rule"])
+                    scan: Self.pendingScan(row), attempts: row["attempts"], gateChecks: row["gate_checks"],
+                    eventID: row["event_id"], rule: row["rule"])
             }
         }
     }
@@ -106,6 +111,11 @@ extension AppDatabase {
                     sql:
                         "UPDATE scan_request SET status = 'failed', last_error = ?, attempts = attempts + 1 WHERE id = ?",
                     arguments: [reason, id])
+            case .gateWait(let date, let reason):
+                try db.execute(
+                    sql:
+                        "UPDATE scan_request SET next_attempt = ?, last_error = ?, gate_checks = gate_checks + 1 WHERE id = ?",
+                    arguments: [date.timeIntervalSince1970, reason, id])
             case .unmatched(let reason):
                 try db.execute(
                     sql: "UPDATE scan_request SET status = 'unmatched', last_error = ? WHERE id = ?",
@@ -124,8 +134,8 @@ extension AppDatabase {
                     wait: .seconds(0), maxWait: .seconds(Int64(max(0, job.scan.maxDeadline.timeIntervalSince(now)))),
                     priority: job.scan.priority)
                 var changes = ScanCoalescer.enqueue(
-                    server: job.scan.server, section: section, folder: job.scan.folder, spec: spec, now: now,
-                    pending: pending)
+                    server: job.scan.server, section: section, folder: job.scan.folder,
+                    localFolder: job.scan.localFolder, spec: spec, now: now, pending: pending)
                 // Keep the original sliding deadline rather than making the scan due at once.
                 changes = changes.map { change in
                     guard case .insert(var scan) = change else { return change }
@@ -157,6 +167,7 @@ extension AppDatabase {
     static func pendingScan(_ row: Row) -> PendingScan {
         PendingScan(
             id: row["id"], server: row["server"], section: row["section"], folder: row["folder"],
+            localFolder: row["local_folder"],
             firstSeen: Date(timeIntervalSince1970: row["first_seen"]),
             deadline: Date(timeIntervalSince1970: row["deadline"]),
             maxDeadline: Date(timeIntervalSince1970: row["max_deadline"]), priority: row["priority"])

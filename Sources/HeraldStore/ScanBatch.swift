@@ -32,11 +32,11 @@ public final class ScanBatch {
         guard event.source != .herald else { return 0 }
         var count = 0
         for server in servers where spec.servers.isEmpty || spec.servers.contains(server.name) {
-            for folder in ScanPlanner.folders(for: event, server: server) {
+            for (local, folder) in ScanPlanner.targets(for: event, server: server) {
                 let matched = ScanPlanner.sections(for: folder, in: sections[server.name] ?? []).map(\.key)
                 for section in matched.isEmpty ? [""] : matched {
                     try enqueue(
-                        server: server.name, section: section, folder: folder, spec: spec, now: now,
+                        server: server.name, section: section, folder: folder, localFolder: local, spec: spec, now: now,
                         origin: (event.id, rule))
                     count += 1
                 }
@@ -46,7 +46,7 @@ public final class ScanBatch {
     }
 
     private func enqueue(
-        server: String, section: String, folder: String, spec: ScanActionSpec, now: Date,
+        server: String, section: String, folder: String, localFolder: String, spec: ScanActionSpec, now: Date,
         origin: (event: String, rule: String)
     ) throws {
         let key = server + "\u{0}" + section
@@ -59,12 +59,13 @@ public final class ScanBatch {
         }
         // Mutated in place: copying the queue out and back would copy its dictionaries every time.
         try Self.coalesce(
-            &queues[key]!, server: server, section: section, folder: folder, spec: spec, now: now, origin: origin)
+            &queues[key]!, server: server, section: section, folder: folder, localFolder: localFolder, spec: spec,
+            now: now, origin: origin)
     }
 
     private static func coalesce(
-        _ queue: inout Queue, server: String, section: String, folder: String, spec: ScanActionSpec, now: Date,
-        origin: (event: String, rule: String)
+        _ queue: inout Queue, server: String, section: String, folder: String, localFolder: String,
+        spec: ScanActionSpec, now: Date, origin: (event: String, rule: String)
     ) throws {
         var candidates: [PendingScan] = []
         if let same = queue.byFolder[folder] {
@@ -82,7 +83,8 @@ public final class ScanBatch {
             }
         }
         for change in ScanCoalescer.enqueue(
-            server: server, section: section, folder: folder, spec: spec, now: now, pending: candidates)
+            server: server, section: section, folder: folder, localFolder: localFolder, spec: spec, now: now,
+            pending: candidates)
         {
             switch change {
             case .insert(let scan):

@@ -197,4 +197,33 @@ import Testing
         }
         await plex.stop()
     }
+
+    @Test func theGateHoldsAScanUntilTheFolderExistsAndSettles() async throws {
+        let plex = try FakePlexServer()
+        try await plex.start()
+        let media = try TemporaryDirectory()
+        defer { media.remove() }
+        // Herald sees the library under a temporary folder; Plex sees it under /storage/media/tv.
+        let yaml =
+            Self.plexYAML(plex) + """
+                    rewrites: [{from: "^\(media.path)/", to: "/storage/media/tv/"}]
+                    gate: {stable_for: 1s, max_checks: 20}
+
+                """
+        let harness = try DaemonHarness(extraYAML: yaml, rules: Self.rules)
+        try await harness.run { client in
+            let body = try Self.sonarrImport(episode: 1, series: media.path + "/Show")
+            #expect(try await client.postJSON("/hooks/sonarr", body).status == .accepted)
+            try await Task.sleep(for: .milliseconds(1800))
+            #expect(plex.refreshes.isEmpty, "the season folder does not exist yet")
+            try FileManager.default.createDirectory(
+                atPath: media.path + "/Show/Season 01", withIntermediateDirectories: true)
+            try media.write("Show/Season 01/Show - S01E01.mkv", "still copying")
+            let created = ContinuousClock.now
+            try await Self.waitUntil { !plex.refreshes.isEmpty }
+            #expect(ContinuousClock.now - created >= .milliseconds(900), "not before the folder was quiet for 1 s")
+            #expect(plex.refreshes.map(\.folder) == ["/storage/media/tv/Show/Season 01"])
+        }
+        await plex.stop()
+    }
 }

@@ -18,6 +18,8 @@ public struct PlexServerSettings: Sendable, Equatable {
     public var maxAttempts: Int
     /// Backoff between attempts.
     public var retry = RetryPolicy()
+    /// When set, a scan waits until its folder exists here and has not changed for a while.
+    public var gate: SettleGate?
 
     public init(
         name: String, url: String, token: Secret, rewrites: [PathRewrite] = [], anchors: [String] = [],

@@ -8,6 +8,8 @@ public struct PendingScan: Sendable, Equatable {
     /// Plex section key; empty while no known section contains the folder.
     public var section: String
     public var folder: String
+    /// The same folder as Herald sees it (before rewrites), for the optional settle gate.
+    public var localFolder: String
     /// When the first event asking for this folder arrived.
     public var firstSeen: Date
     /// When the scan becomes due: the sliding wait after the latest event, capped by `maxDeadline`.
@@ -17,13 +19,14 @@ public struct PendingScan: Sendable, Equatable {
     public var priority: Int
 
     public init(
-        id: Int64? = nil, server: String, section: String, folder: String, firstSeen: Date, deadline: Date,
-        maxDeadline: Date, priority: Int
+        id: Int64? = nil, server: String, section: String, folder: String, localFolder: String? = nil, firstSeen: Date,
+        deadline: Date, maxDeadline: Date, priority: Int
     ) {
         self.id = id
         self.server = server
         self.section = section
         self.folder = folder
+        self.localFolder = localFolder ?? folder
         self.firstSeen = firstSeen
         self.deadline = deadline
         self.maxDeadline = maxDeadline
@@ -48,7 +51,8 @@ public enum ScanCoalescer {
     /// - Parameters:
     ///   - pending: The pending scans of the same server and section.
     public static func enqueue(
-        server: String, section: String, folder: String, spec: ScanActionSpec, now: Date, pending: [PendingScan]
+        server: String, section: String, folder: String, localFolder: String? = nil, spec: ScanActionSpec, now: Date,
+        pending: [PendingScan]
     ) -> [ScanQueueChange] {
         let wait = spec.wait.timeInterval
         if var existing = pending.first(where: { $0.folder == folder })
@@ -62,7 +66,7 @@ public enum ScanCoalescer {
         let children = pending.filter { PathMatching.isUnder($0.folder, folder) }
         let maxDeadline = children.map(\.maxDeadline).reduce(now.addingTimeInterval(spec.maxWait.timeInterval), min)
         let scan = PendingScan(
-            server: server, section: section, folder: folder,
+            server: server, section: section, folder: folder, localFolder: localFolder,
             firstSeen: children.map(\.firstSeen).reduce(now, min),
             deadline: min(now.addingTimeInterval(wait), maxDeadline), maxDeadline: maxDeadline,
             priority: children.map(\.priority).reduce(spec.priority, max))

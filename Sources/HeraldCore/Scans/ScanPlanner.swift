@@ -31,14 +31,19 @@ public enum ScanPlanner {
 
     /// The distinct folders (Plex's view, after rewrites) an event asks to scan on a server.
     public static func folders(for event: Event, server: PlexServerSettings) -> [String] {
+        targets(for: event, server: server).map(\.plex)
+    }
+
+    /// The distinct folders an event asks to scan, as Herald sees them and as Plex does.
+    public static func targets(for event: Event, server: PlexServerSettings) -> [(local: String, plex: String)] {
         var seen: Set<String> = []
-        var folders: [String] = []
+        var targets: [(local: String, plex: String)] = []
         for path in event.paths + (event.kind.hasSuffix(".rename") ? event.previousPaths : []) where !path.isEmpty {
-            let folder = PathMatching.normalised(
-                PathRewrite.apply(server.rewrites, to: folder(for: path, kind: event.kind)))
-            if seen.insert(folder).inserted { folders.append(folder) }
+            let local = folder(for: path, kind: event.kind)
+            let plex = PathMatching.normalised(PathRewrite.apply(server.rewrites, to: local))
+            if seen.insert(plex).inserted { targets.append((local, plex)) }
         }
-        return folders
+        return targets
     }
 
     /// Every section one of whose locations contains the folder (component-wise; a section root
