@@ -7,7 +7,8 @@ import Foundation
 /// (`paths`, `media`) as one written for `fs.created`. The original body is kept in `raw` for
 /// templates and for explaining later why something happened.
 public struct Event: Sendable, Equatable, Codable {
-    /// A unique identifier (UUID) assigned on ingest; the idempotency root for everything the event causes.
+    /// A unique identifier (a time-ordered UUID, see `EventID`) assigned on ingest; the idempotency
+    /// root for everything the event causes.
     public var id: String
     /// When Herald received the event.
     public var receivedAt: Date
@@ -34,7 +35,7 @@ public struct Event: Sendable, Equatable, Codable {
     public var raw: Data
 
     public init(
-        id: String = UUID().uuidString.lowercased(),
+        id: String = EventID.make(),
         receivedAt: Date = Date(),
         source: EventSource,
         kind: String,

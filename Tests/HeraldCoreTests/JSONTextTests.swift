@@ -23,3 +23,16 @@ import Testing
         }
     }
 }
+
+@Suite struct EventIDTests {
+    @Test func idsAreVersion7UUIDsThatSortByTime() throws {
+        let first = EventID.make(at: Date(timeIntervalSince1970: 1_800_000_000))
+        let second = EventID.make(at: Date(timeIntervalSince1970: 1_800_000_000.002))
+        #expect(first < second)
+        let uuid = try #require(UUID(uuidString: first))
+        #expect(uuid.uuidString.lowercased() == first)
+        #expect(Array(first)[14] == "7", "version nibble")
+        #expect("89ab".contains(Array(first)[19]), "RFC 9562 variant")
+        #expect(Set((0..<1000).map { _ in EventID.make() }).count == 1000)
+    }
+}
