@@ -133,23 +133,24 @@ public final class FakePlexServer: Sendable {
                         "<html><head><title>Unauthorized</title></head><body><h1>401 Unauthorized</h1></body></html>")))
     }
 
+    private static func json(_ body: Data) -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
     private func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.get("/identity") { request, _ in
             self.record(request)
-            let body = try Data(
-                contentsOf: Fixtures.packageRoot.appendingPathComponent("samples/plex-api/plex-identity.json"))
-            return Response(
-                status: .ok, headers: [.contentType: "application/json"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+            return Self.json(
+                try Data(contentsOf: Fixtures.packageRoot.appendingPathComponent("samples/plex-api/plex-identity.json"))
+            )
         }
         router.get("/library/sections") { request, _ in
             self.record(request)
             if let refusal = self.unauthorized(request) { return refusal }
-            let body = self.state.withLock { $0.sectionsBody }
-            return Response(
-                status: .ok, headers: [.contentType: "application/json"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+            return Self.json(self.state.withLock { $0.sectionsBody })
         }
         router.get("/library/sections/:key/refresh") { request, _ in
             self.record(request)

@@ -44,6 +44,24 @@ import Testing
         return try JSONSerialization.data(withJSONObject: object)
     }
 
+    /// Starts a fake Plex, runs the daemon with the scan rules against it, then stops both.
+    static func withPlex(
+        mode: FakePlexServer.Mode = .normal, extraYAML: (FakePlexServer) -> String = { _ in "" },
+        _ body: @Sendable (FakePlexServer, DaemonHarness, TestClient) async throws -> Void
+    ) async throws {
+        let plex = try FakePlexServer()
+        try await plex.start()
+        plex.setMode(mode)
+        let harness = try DaemonHarness(extraYAML: plexYAML(plex) + extraYAML(plex), rules: rules)
+        do {
+            try await harness.run { client in try await body(plex, harness, client) }
+        } catch {
+            await plex.stop()
+            throw error
+        }
+        await plex.stop()
+    }
+
     static func waitUntil(timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
@@ -101,11 +119,7 @@ import Testing
     }
 
     @Test func a401IsAnAlertNotARetryLoop() async throws {
-        let plex = try FakePlexServer()
-        try await plex.start()
-        plex.setMode(.status(401))
-        let harness = try DaemonHarness(extraYAML: Self.plexYAML(plex), rules: Self.rules)
-        try await harness.run { client in
+        try await Self.withPlex(mode: .status(401)) { plex, harness, client in
             _ = try await client.postJSON("/hooks/sonarr", Self.sonarrImport(episode: 1))
             try await Self.waitUntil {
                 try await !Self.internalEvents(harness.daemon.database, "herald.scan.failed").isEmpty
@@ -116,15 +130,10 @@ import Testing
             #expect(failed.count == 1)
             #expect(String(decoding: failed[0].event.raw, as: UTF8.self).contains("rejected the token (401)"))
         }
-        await plex.stop()
     }
 
     @Test func a524IsRetriedNotFatal() async throws {
-        let plex = try FakePlexServer()
-        try await plex.start()
-        plex.setMode(.status(524))
-        let harness = try DaemonHarness(extraYAML: Self.plexYAML(plex), rules: Self.rules)
-        try await harness.run { client in
+        try await Self.withPlex(mode: .status(524)) { plex, harness, client in
             _ = try await client.postJSON("/hooks/sonarr", Self.sonarrImport(episode: 1))
             try await Self.waitUntil { plex.refreshes.count >= 2 }
             plex.setMode(.normal)
@@ -132,7 +141,6 @@ import Testing
             #expect(try await harness.daemon.database.scanRequests().first?.status == "done")
             #expect(try await Self.internalEvents(harness.daemon.database, "herald.scan.failed").isEmpty)
         }
-        await plex.stop()
     }
 
     @Test func nothingIsIssuedWhileAnAnchorIsMissing() async throws {
@@ -183,10 +191,7 @@ import Testing
     }
 
     @Test func aFolderInNoSectionIsDroppedWithAnEvent() async throws {
-        let plex = try FakePlexServer()
-        try await plex.start()
-        let harness = try DaemonHarness(extraYAML: Self.plexYAML(plex), rules: Self.rules)
-        try await harness.run { client in
+        try await Self.withPlex() { plex, harness, client in
             _ = try await client.postJSON("/hooks/sonarr", Self.sonarrImport(episode: 1, series: "/elsewhere/Show"))
             try await Self.waitUntil {
                 try await !Self.internalEvents(harness.daemon.database, "herald.scan.unmatched").isEmpty
@@ -195,7 +200,6 @@ import Testing
             let unmatched = try await Self.internalEvents(harness.daemon.database, "herald.scan.unmatched")
             #expect(unmatched.first?.event.paths == ["/elsewhere/Show/Season 01"])
         }
-        await plex.stop()
     }
 
     @Test func theGateHoldsAScanUntilTheFolderExistsAndSettles() async throws {
