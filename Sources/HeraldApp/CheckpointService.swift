@@ -14,6 +14,8 @@ struct CheckpointService: Service {
                 try? await Task.sleep(for: interval)
                 do {
                     try await checkpointer.run()
+                } catch is CancellationError {
+                    break  // shutting down: the last connection's close checkpoints the log
                 } catch {
                     logger.warning("journal checkpoint failed; will try again", metadata: ["error": "\(error)"])
                 }
