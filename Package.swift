@@ -63,6 +63,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "HeraldWatch",
+            dependencies: ["HeraldCore"],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "HeraldPlex",
             dependencies: [
                 "HeraldCore",
@@ -159,6 +164,11 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HeraldWatchTests",
+            dependencies: ["HeraldWatch", "HeraldCore", "HeraldTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

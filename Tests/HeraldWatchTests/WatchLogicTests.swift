@@ -1,0 +1,77 @@
+import Foundation
+import HeraldWatch
+import Testing
+
+@Suite struct WatchTreeTests {
+    @Test func renamingADirectoryRenamesEverythingWatchedBelowIt() {
+        var tree = WatchTree()
+        tree.add(1, path: "/media")
+        tree.add(2, path: "/media/tv")
+        tree.add(3, path: "/media/tv/Show")
+        tree.add(4, path: "/media/tv/Show/Season 1")
+        tree.add(5, path: "/media/tv-4k")
+        tree.rename("/media/tv/Show", to: "/media/tv/Show (2019)")
+        #expect(tree.path(of: 3) == "/media/tv/Show (2019)")
+        #expect(tree.path(of: 4, name: "e01.mkv") == "/media/tv/Show (2019)/Season 1/e01.mkv")
+        #expect(tree.descriptor(of: "/media/tv/Show/Season 1") == nil)
+        #expect(tree.path(of: 5) == "/media/tv-4k", "a sibling sharing a prefix is untouched")
+        #expect(Set(tree.descriptors(under: "/media/tv")) == [2, 3, 4])
+        #expect(tree.remove(4) == "/media/tv/Show (2019)/Season 1")
+        #expect(tree.count == 4)
+    }
+}
+
+@Suite struct SettleTrackerTests {
+    let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+    func at(_ seconds: Double) -> Date { t0.addingTimeInterval(seconds) }
+
+    @Test func aGrowingFileIsReportedOnceWhenItStops() {
+        var tracker = SettleTracker(settle: .seconds(5))
+        for second in stride(from: 0.0, through: 12, by: 1) {
+            tracker.observed("/m/a.mkv", .created, size: Int64(second) * 100, now: at(second))
+            #expect(tracker.due(now: at(second), sizeOf: { _ in Int64(second) * 100 }).isEmpty)
+        }
+        #expect(tracker.due(now: at(16.9), sizeOf: { _ in 1200 }).isEmpty)
+        let ready = tracker.due(now: at(17), sizeOf: { _ in 1200 })
+        #expect(ready.map(\.path) == ["/m/a.mkv"])
+        #expect(ready.map(\.change) == [.created], "still a creation, however often it was written")
+        #expect(tracker.isEmpty)
+    }
+
+    @Test func aFileGrowingWithoutEventsWaitsAnotherPeriod() {
+        var tracker = SettleTracker(settle: .seconds(5))
+        tracker.observed("/m/a.mkv", .created, size: 100, now: at(0))
+        #expect(tracker.due(now: at(5), sizeOf: { _ in 500 }).isEmpty, "the size changed: not settled")
+        #expect(tracker.nextDeadline == at(10))
+        #expect(tracker.due(now: at(10), sizeOf: { _ in 500 }).map(\.path) == ["/m/a.mkv"])
+    }
+
+    @Test func temporaryFilesAndRenamesBeforeSettling() {
+        var tracker = SettleTracker(settle: .seconds(5))
+        tracker.observed("/m/x.part", .created, size: 1, now: at(0))
+        tracker.move("/m/x.part", to: "/m/x.mkv")
+        tracker.observed("/m/tmp", .created, size: 1, now: at(0))
+        #expect(tracker.forget("/m/tmp") == .created)
+        #expect(tracker.due(now: at(5), sizeOf: { _ in 1 }).map(\.path) == ["/m/x.mkv"])
+        tracker.observed("/m/gone.mkv", .modified, size: 1, now: at(6))
+        #expect(tracker.due(now: at(11), sizeOf: { _ in nil }).isEmpty, "a file that vanished is not reported")
+    }
+}
+
+@Suite struct MovePairingTests {
+    let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test func halvesPairByCookieAndLoneHalvesCrossTheEdge() {
+        var pairing = MovePairing(window: .milliseconds(500))
+        pairing.movedFrom(cookie: 7, path: "/m/a", isDirectory: false, now: t0)
+        #expect(
+            pairing.movedTo(cookie: 7, path: "/m/b", isDirectory: false)
+                == .moved(from: "/m/a", to: "/m/b", isDirectory: false))
+        #expect(
+            pairing.movedTo(cookie: 8, path: "/m/c", isDirectory: true) == .arrived(path: "/m/c", isDirectory: true))
+        pairing.movedFrom(cookie: 9, path: "/m/d", isDirectory: false, now: t0)
+        #expect(pairing.expired(now: t0.addingTimeInterval(0.4)).isEmpty)
+        #expect(pairing.nextDeadline == t0.addingTimeInterval(0.5))
+        #expect(pairing.expired(now: t0.addingTimeInterval(0.5)).map(\.path) == ["/m/d"])
+    }
+}
