@@ -64,7 +64,7 @@ let package = Package(
         ),
         .target(
             name: "HeraldWatch",
-            dependencies: ["HeraldCore"],
+            dependencies: ["HeraldCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .target(
@@ -168,7 +168,9 @@ let package = Package(
         ),
         .testTarget(
             name: "HeraldWatchTests",
-            dependencies: ["HeraldWatch", "HeraldCore", "HeraldTestSupport"],
+            dependencies: [
+                "HeraldWatch", "HeraldCore", "HeraldTestSupport", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,0 +1,231 @@
+import Foundation
+import HeraldCore
+import Logging
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Watches directory trees with inotify and journals complete files as `fs.*` events.
+///
+/// inotify is not recursive: every directory gets its own watch, added when it appears, and its
+/// content is listed right after so files created before the watch existed are still seen. Files
+/// are reported once they settle (no change, same size, for `settle`); renames are paired by
+/// cookie; a queue overflow triggers a rescan against the files known so far.
+public final class FileWatcher: @unchecked Sendable {
+    // State is touched only by the processing loop in `run()`.
+    private let settings: WatchSettings
+    private let journal: any EventJournal
+    private let logger: Logger
+    private let now: @Sendable () -> Date
+    private var tree = WatchTree()
+    private var tracker: SettleTracker
+    private var pairing = MovePairing()
+    private var known: Set<String> = []
+    private var source: InotifySource?
+
+    public init(
+        settings: WatchSettings, journal: any EventJournal, logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.settings = settings
+        self.journal = journal
+        self.logger = logger
+        self.now = now
+        self.tracker = SettleTracker(settle: settings.settle)
+    }
+
+    /// The number of directories watched.
+    public var watchCount: Int { tree.count }
+
+    /// Watches until the task is cancelled.
+    public func run(ready: @escaping @Sendable () -> Void = {}) async throws {
+        let source = try InotifySource()
+        self.source = source
+        for root in settings.roots { walk(root, reportFiles: false) }
+        ready()
+        let stopped = Mutex(false)
+        let (batches, continuation) = AsyncStream.makeStream(of: [InotifyEvent].self, bufferingPolicy: .unbounded)
+        let reader = Thread {
+            while !stopped.withLock({ $0 }) { continuation.yield(source.read(timeout: 50)) }
+            continuation.finish()
+        }
+        reader.name = "herald-inotify"
+        reader.start()
+        await withTaskCancellationHandler {
+            for await batch in batches {
+                for event in batch { await handle(event) }
+                await tick()
+                if Task.isCancelled { break }
+            }
+        } onCancel: {
+            stopped.withLock { $0 = true }
+        }
+        stopped.withLock { $0 = true }
+    }
+
+    // MARK: - Events
+
+    private func handle(_ event: InotifyEvent) async {
+        if event.has(IN_Q_OVERFLOW) {
+            await overflowed()
+            return
+        }
+        if event.has(IN_IGNORED) {
+            tree.remove(event.descriptor)
+            return
+        }
+        guard let path = tree.path(of: event.descriptor, name: event.name), !event.name.isEmpty else { return }
+        let excluded = settings.excludes(path)
+        let time = now()
+        if event.has(IN_MOVED_FROM) {
+            pairing.movedFrom(cookie: event.cookie, path: path, isDirectory: event.isDirectory, now: time)
+        } else if event.has(IN_MOVED_TO) {
+            switch pairing.movedTo(cookie: event.cookie, path: path, isDirectory: event.isDirectory) {
+            case .moved(let from, let to, let isDirectory):
+                await moved(from: from, to: to, isDirectory: isDirectory)
+            case .arrived(let path, let isDirectory):
+                if !excluded { arrived(path, isDirectory: isDirectory) }
+            }
+        } else if excluded {
+            return
+        } else if event.has(IN_CREATE) {
+            arrived(path, isDirectory: event.isDirectory)
+        } else if event.has(IN_CLOSE_WRITE) || event.has(IN_MODIFY) {
+            tracker.observed(path, known.contains(path) ? .modified : .created, size: Self.size(path), now: time)
+        } else if event.has(IN_DELETE) {
+            await departed(path, isDirectory: event.isDirectory)
+        }
+    }
+
+    /// A file or directory appeared (created, hard-linked or moved in from outside the tree).
+    private func arrived(_ path: String, isDirectory: Bool) {
+        if isDirectory {
+            walk(path, reportFiles: true)
+        } else {
+            tracker.observed(path, .created, size: Self.size(path), now: now())
+        }
+    }
+
+    private func departed(_ path: String, isDirectory: Bool) async {
+        if isDirectory {
+            for descriptor in tree.descriptors(under: path) {
+                source?.removeWatch(descriptor)
+                tree.remove(descriptor)
+            }
+            let prefix = path + "/"
+            known = known.filter { !$0.hasPrefix(prefix) }
+            await emit("fs.deleted", path)
+        } else if tracker.forget(path) == nil, known.remove(path) != nil {
+            await emit("fs.deleted", path)
+        }
+    }
+
+    private func moved(from: String, to: String, isDirectory: Bool) async {
+        let fromExcluded = settings.excludes(from)
+        let toExcluded = settings.excludes(to)
+        if isDirectory {
+            tree.rename(from, to: to)
+            let prefix = from + "/"
+            known = Set(known.map { $0.hasPrefix(prefix) ? to + $0.dropFirst(from.count) : $0 })
+            await emit("fs.moved", to, previous: from)
+        } else if fromExcluded && !toExcluded {
+            // The final rename of a partial download: the file is complete now.
+            tracker.forget(from)
+            tracker.observed(to, .created, size: Self.size(to), now: now())
+        } else if toExcluded {
+            await departed(from, isDirectory: false)
+        } else if tracker.forget(from) != nil {
+            tracker.observed(to, .created, size: Self.size(to), now: now())
+        } else {
+            known.remove(from)
+            known.insert(to)
+            await emit("fs.moved", to, previous: from)
+        }
+    }
+
+    /// Reports settled files and moves that lost their partner.
+    private func tick() async {
+        let time = now()
+        for half in pairing.expired(now: time) where !settings.excludes(half.path) {
+            await departed(half.path, isDirectory: half.isDirectory)
+        }
+        for (path, change) in tracker.due(now: time, sizeOf: Self.size) {
+            known.insert(path)
+            await emit(change == .created ? "fs.created" : "fs.modified", path)
+        }
+    }
+
+    /// The kernel dropped events: compare the trees with what was known and report the difference.
+    private func overflowed() async {
+        logger.warning("inotify queue overflowed; rescanning the watched trees")
+        let before = known
+        var seen: Set<String> = []
+        for root in settings.roots { rescan(root, seen: &seen) }
+        for path in seen.subtracting(before).sorted() {
+            tracker.observed(path, .created, size: Self.size(path), now: now())
+        }
+        for path in before.subtracting(seen).sorted() {
+            known.remove(path)
+            await emit("fs.deleted", path)
+        }
+        await emit("herald.watch.overflow", settings.roots.first ?? "", source: .herald)
+    }
+
+    // MARK: - Trees
+
+    /// Watches a directory and everything below it; files found are reported (new directories)
+    /// or only remembered (the initial walk).
+    private func walk(_ directory: String, reportFiles: Bool) {
+        guard !settings.excludes(directory) || settings.roots.contains(directory) else { return }
+        do {
+            tree.add(try source?.addWatch(directory) ?? -1, path: directory)
+        } catch {
+            logger.error("cannot watch a directory", metadata: ["watch.path": "\(directory)", "error": "\(error)"])
+            return
+        }
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
+            let path = directory + "/" + name
+            if settings.excludes(path) { continue }
+            if Self.isDirectory(path) {
+                walk(path, reportFiles: reportFiles)
+            } else if reportFiles {
+                tracker.observed(path, .created, size: Self.size(path), now: now())
+            } else {
+                known.insert(path)
+            }
+        }
+    }
+
+    private func rescan(_ directory: String, seen: inout Set<String>) {
+        if tree.descriptor(of: directory) == nil, let watch = try? source?.addWatch(directory) {
+            tree.add(watch, path: directory)
+        }
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
+            let path = directory + "/" + name
+            if settings.excludes(path) { continue }
+            if Self.isDirectory(path) { rescan(path, seen: &seen) } else { seen.insert(path) }
+        }
+    }
+
+    private func emit(_ kind: String, _ path: String, previous: String? = nil, source: EventSource = .fs) async {
+        let event = Event(
+            receivedAt: now(), source: source, kind: kind, paths: [path], previousPaths: previous.map { [$0] } ?? [])
+        do {
+            _ = try await journal.append(event)
+        } catch {
+            logger.error("filesystem event not journalled", metadata: ["event.kind": "\(kind)", "error": "\(error)"])
+        }
+    }
+
+    static func size(_ path: String) -> Int64? {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int64(info.st_size) : nil
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import HeraldCore
+import HeraldTestSupport
+import HeraldWatch
+import Logging
+import Synchronization
+import Testing
+
+/// Real inotify on temporary directories.
+@Suite(.serialized) struct FileWatcherTests {
+    /// Runs a watcher on a fresh root, performs `actions`, and returns the events journalled once
+    /// `until` holds (or after the timeout).
+    static func watch(
+        settle: Duration = .milliseconds(300), outside: Bool = false,
+        _ actions: @Sendable (_ root: String, _ outside: String) async throws -> Void,
+        until: @Sendable ([Event]) -> Bool
+    ) async throws -> [Event] {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let root = directory.path + "/media"
+        let elsewhere = directory.path + "/elsewhere"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        let journal = RecordingJournal()
+        let watcher = FileWatcher(
+            settings: WatchSettings(roots: [root], settle: settle), journal: journal,
+            logger: Logger(label: "watch-test"))
+        let ready = AsyncStream<Void>.makeStream()
+        let task = Task { try await watcher.run(ready: { ready.continuation.yield() }) }
+        var iterator = ready.stream.makeAsyncIterator()
+        _ = await iterator.next()
+        try await actions(root, elsewhere)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline, !until(journal.events) { try await Task.sleep(for: .milliseconds(20)) }
+        try await Task.sleep(for: .milliseconds(400))  // anything extra would show up now
+        task.cancel()
+        _ = await task.result
+        return journal.events.map { event in
+            var relative = event
+            relative.paths = event.paths.map { $0.replacingOccurrences(of: root, with: "") }
+            relative.previousPaths = event.previousPaths.map { $0.replacingOccurrences(of: root, with: "") }
+            return relative
+        }
+    }
+
+    static func write(_ path: String, _ text: String = "x") throws {
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+    }
+
+    @Test func filesInDirectoriesCreatedAtOnceAreEachReportedOnce() async throws {
+        let events = try await Self.watch(
+            { root, _ in
+                try FileManager.default.createDirectory(atPath: root + "/a/b/c", withIntermediateDirectories: true)
+                for name in ["1.mkv", "2.mkv", "3.srt"] { try Self.write(root + "/a/b/c/" + name) }
+            }, until: { $0.count >= 3 })
+        #expect(events.map(\.kind) == ["fs.created", "fs.created", "fs.created"])
+        #expect(Set(events.flatMap(\.paths)) == ["/a/b/c/1.mkv", "/a/b/c/2.mkv", "/a/b/c/3.srt"])
+    }
+
+    @Test func aSlowlyWrittenFileIsReportedOnceWhenItStopsGrowing() async throws {
+        let started = ContinuousClock.now
+        let finished = Mutex<ContinuousClock.Instant?>(nil)
+        let events = try await Self.watch(
+            { root, _ in
+                let handle = try FileHandle(
+                    forWritingTo: URL(
+                        fileURLWithPath: {
+                            try? Self.write(root + "/slow.mkv", ""); return root + "/slow.mkv"
+                        }()))
+                for _ in 0..<6 {
+                    handle.write(Data(repeating: 1, count: 4096))
+                    try await Task.sleep(for: .milliseconds(150))
+                }
+                try handle.close()
+                finished.withLock { $0 = ContinuousClock.now }
+            }, until: { !$0.isEmpty })
+        #expect(events.map(\.kind) == ["fs.created"])
+        #expect(events.first?.paths == ["/slow.mkv"])
+        #expect(ContinuousClock.now - started > .milliseconds(900))
+    }
+
+    @Test func movesWithinIntoAndOutOfTheRoot() async throws {
+        let events = try await Self.watch(
+            { root, outside in
+                try Self.write(root + "/old.mkv")
+                try await Task.sleep(for: .milliseconds(600))  // settled: now a known file
+                try FileManager.default.moveItem(atPath: root + "/old.mkv", toPath: root + "/new.mkv")
+                try Self.write(outside + "/incoming.mkv")
+                try FileManager.default.moveItem(atPath: outside + "/incoming.mkv", toPath: root + "/incoming.mkv")
+                try await Task.sleep(for: .milliseconds(600))
+                try FileManager.default.moveItem(atPath: root + "/new.mkv", toPath: outside + "/left.mkv")
+            }, until: { $0.count >= 4 })
+        #expect(events.map(\.kind) == ["fs.created", "fs.moved", "fs.created", "fs.deleted"])
+        #expect(events[1].paths == ["/new.mkv"])
+        #expect(events[1].previousPaths == ["/old.mkv"])
+        #expect(events[2].paths == ["/incoming.mkv"])
+        #expect(events[3].paths == ["/new.mkv"])
+    }
+
+    @Test func aRenamedDirectoryKeepsReportingUnderItsNewName() async throws {
+        let events = try await Self.watch(
+            { root, _ in
+                try FileManager.default.createDirectory(
+                    atPath: root + "/Show/Season 1", withIntermediateDirectories: true)
+                try Self.write(root + "/Show/Season 1/e01.mkv")
+                try await Task.sleep(for: .milliseconds(600))
+                try FileManager.default.moveItem(atPath: root + "/Show", toPath: root + "/Show (2019)")
+                try Self.write(root + "/Show (2019)/Season 1/e02.mkv")
+            }, until: { $0.count >= 3 })
+        #expect(events.map(\.kind) == ["fs.created", "fs.moved", "fs.created"])
+        #expect(events[1].paths == ["/Show (2019)"])
+        #expect(events[1].previousPaths == ["/Show"])
+        #expect(events[2].paths == ["/Show (2019)/Season 1/e02.mkv"])
+    }
+
+    @Test func aDirectoryMovedInWithContentReportsEachFile() async throws {
+        let events = try await Self.watch(
+            { root, outside in
+                try FileManager.default.createDirectory(
+                    atPath: outside + "/Film (2001)/Extras", withIntermediateDirectories: true)
+                try Self.write(outside + "/Film (2001)/film.mkv")
+                try Self.write(outside + "/Film (2001)/Extras/trailer.mkv")
+                try FileManager.default.moveItem(atPath: outside + "/Film (2001)", toPath: root + "/Film (2001)")
+            }, until: { $0.count >= 2 })
+        #expect(Set(events.flatMap(\.paths)) == ["/Film (2001)/film.mkv", "/Film (2001)/Extras/trailer.mkv"])
+        #expect(events.allSatisfy { $0.kind == "fs.created" })
+    }
+
+    @Test func partialFilesNeverReportButTheirFinalRenameDoes() async throws {
+        let events = try await Self.watch(
+            { root, outside in
+                try Self.write(root + "/movie.mkv.part", "partial")
+                try await Task.sleep(for: .milliseconds(500))
+                try FileManager.default.moveItem(atPath: root + "/movie.mkv.part", toPath: root + "/movie.mkv")
+                try Self.write(outside + "/source.mkv")
+                try FileManager.default.linkItem(atPath: outside + "/source.mkv", toPath: root + "/linked.mkv")
+                try Self.write(root + "/.DS_Store")
+            }, until: { $0.count >= 2 })
+        #expect(events.map(\.kind) == ["fs.created", "fs.created"])
+        #expect(Set(events.flatMap(\.paths)) == ["/movie.mkv", "/linked.mkv"], "hardlinks count; .DS_Store does not")
+    }
+
+    @Test func deletionsOfKnownFiles() async throws {
+        let events = try await Self.watch(
+            { root, _ in
+                try Self.write(root + "/gone.mkv")
+                try await Task.sleep(for: .milliseconds(600))
+                try FileManager.default.removeItem(atPath: root + "/gone.mkv")
+                try Self.write(root + "/flash.tmp.mkv")
+                try FileManager.default.removeItem(atPath: root + "/flash.tmp.mkv")
+            }, until: { $0.count >= 2 })
+        #expect(events.map(\.kind) == ["fs.created", "fs.deleted"], "a file deleted before it settled is not reported")
+    }
+}
