@@ -79,7 +79,7 @@ let package = Package(
         .target(
             name: "HeraldApp",
             dependencies: [
-                "HeraldCore", "HeraldConfig", "HeraldStore", "HeraldIngest", "HeraldPlex",
+                "HeraldCore", "HeraldConfig", "HeraldStore", "HeraldIngest", "HeraldPlex", "HeraldWatch",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

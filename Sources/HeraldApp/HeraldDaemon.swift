@@ -124,6 +124,10 @@ public func buildServiceGroup(
                 database: database, journal: journal, servers: configuration.plexServers, clients: clients,
                 signals: signals, logger: logger, now: now, random: { Double.random(in: 0..<1) })),
     ]
+    if !configuration.watch.roots.isEmpty {
+        services.append(
+            .init(service: WatchService(configuration: configuration.watch, journal: journal, logger: logger)))
+    }
     if installSignalHandlers {
         services.append(
             .init(

@@ -51,6 +51,7 @@ extension HeraldConfiguration {
         }
         if let sources = root.mapping("sources") { configuration.sources = readSources(sources) }
         if let plex = root.mapping("plex") { configuration.plexServers = readPlexServers(plex) }
+        if let watch = root.mapping("watch") { configuration.watch = readWatch(watch) }
         if let zoneNode = root.value("timezone"), let zone = root.string("timezone") {
             if let timeZone = TimeZone(identifier: zone) {
                 configuration.timeZone = timeZone
@@ -96,6 +97,29 @@ extension HeraldConfiguration {
         var base = directory.isEmpty ? FileManager.default.currentDirectoryPath : directory
         if !base.hasPrefix("/") { base = FileManager.default.currentDirectoryPath + "/" + base }
         return ((base as NSString).appendingPathComponent(path) as NSString).standardizingPath
+    }
+
+    private static func readWatch(_ map: ConfigMapping) -> WatchConfiguration {
+        var watch = WatchConfiguration()
+        func list(_ key: String) -> [String] {
+            guard let node = map.value(key) else { return [] }
+            return (node.sequence.map(Array.init) ?? [node]).compactMap { map.reader.string($0, path: "watch.\(key)") }
+        }
+        watch.roots = list("roots").map { resolve($0, against: map.reader.baseDirectory) }
+        for (index, root) in watch.roots.enumerated() {
+            var isDirectory: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory) || !isDirectory.boolValue {
+                map.reader.error("'watch.roots[\(index)]': no such directory: \(root)", at: map.value("roots"))
+            }
+        }
+        watch.exclude = list("exclude")
+        for pattern in watch.exclude where (try? Glob(pattern, separator: nil)) == nil {
+            map.reader.error("'watch.exclude': '\(pattern)' is not a valid glob", at: map.value("exclude"))
+        }
+        if let flag = map.bool("default_excludes") { watch.defaultExcludes = flag }
+        if let settle = map.duration("settle") { watch.settle = settle }
+        map.finish()
+        return watch
     }
 
     private static func readPlexServers(_ map: ConfigMapping) -> [PlexServerSettings] {

@@ -21,6 +21,8 @@ public struct HeraldConfiguration: Sendable, Equatable {
     public var rulesDirectory: String?
     /// The rules, loaded from `rulesDirectory` and validated with the rest of the configuration.
     public var rules: [Rule] = []
+    /// Directories watched for new, changed, moved and deleted files (`fs.*` events).
+    public var watch = WatchConfiguration()
     /// The zone for rules' `time` and `weekday` tests; nil for the system's, which is looked up
     /// only when rules are evaluated (resolving it loads time-zone data a daemon without rules
     /// never needs).
@@ -112,4 +114,16 @@ public struct GenericEndpointSettings: Sendable, Equatable {
     public init(name: String) {
         self.name = name
     }
+}
+
+/// The `watch:` section.
+public struct WatchConfiguration: Sendable, Equatable {
+    public var roots: [String] = []
+    /// Extra name globs to ignore, on top of the defaults (partial downloads, NAS metadata…).
+    public var exclude: [String] = []
+    /// When false, only `exclude` applies.
+    public var defaultExcludes = true
+    public var settle: Duration = .seconds(5)
+
+    public init() {}
 }

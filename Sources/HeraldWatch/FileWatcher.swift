@@ -25,10 +25,15 @@ public final class FileWatcher: @unchecked Sendable {
     private var known: Set<String> = []
     private var source: InotifySource?
 
+    private let readPause: Duration
+
+    /// - Parameter readPause: A pause before each read of the kernel queue (zero in production;
+    ///   tests use it to make the kernel queue overflow on purpose).
     public init(
         settings: WatchSettings, journal: any EventJournal, logger: Logger,
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() }, readPause: Duration = .zero
     ) {
+        self.readPause = readPause
         self.settings = settings
         self.journal = journal
         self.logger = logger
@@ -47,8 +52,12 @@ public final class FileWatcher: @unchecked Sendable {
         ready()
         let stopped = Mutex(false)
         let (batches, continuation) = AsyncStream.makeStream(of: [InotifyEvent].self, bufferingPolicy: .unbounded)
+        let pause = readPause.timeInterval
         let reader = Thread {
-            while !stopped.withLock({ $0 }) { continuation.yield(source.read(timeout: 50)) }
+            while !stopped.withLock({ $0 }) {
+                if pause > 0 { Thread.sleep(forTimeInterval: pause) }
+                continuation.yield(source.read(timeout: 50))
+            }
             continuation.finish()
         }
         reader.name = "herald-inotify"

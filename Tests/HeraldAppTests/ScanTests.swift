@@ -230,4 +230,40 @@ import Testing
         }
         await plex.stop()
     }
+
+    @Test func aSeasonLandingOnDiskIsOneScanThroughTheWatcher() async throws {
+        let plex = try FakePlexServer()
+        try await plex.start()
+        let media = try TemporaryDirectory()
+        defer { media.remove() }
+        let yaml =
+            Self.plexYAML(plex) + """
+                    rewrites: [{from: "^\(media.path)/", to: "/storage/media/tv/"}]
+                watch:
+                  roots: ["\(media.path)"]
+                  settle: 300ms
+
+                """
+        let rules = """
+            - name: scan files seen on disk
+              on: [fs.created, fs.moved]
+              do: [scan: {server: home, wait: 1s, max_wait: 20s}]
+            """
+        let harness = try DaemonHarness(extraYAML: yaml, rules: rules)
+        try await harness.run { _ in
+            try await Task.sleep(for: .milliseconds(300))  // the watcher is up
+            let season = media.path + "/Show/Season 01"
+            try FileManager.default.createDirectory(atPath: season, withIntermediateDirectories: true)
+            for episode in 1...24 {
+                try media.write("Show/Season 01/Show - S01E\(String(format: "%02d", episode)).mkv", "video")
+            }
+            try await Self.waitUntil { !plex.refreshes.isEmpty }
+            try await Task.sleep(for: .milliseconds(1500))
+            #expect(plex.refreshes.map(\.folder) == ["/storage/media/tv/Show/Season 01"])
+            let created = try await harness.daemon.database.events(
+                matching: EventFilter(kind: "fs.created", limit: 100))
+            #expect(created.count == 24)
+        }
+        await plex.stop()
+    }
 }

@@ -11,7 +11,7 @@ import Testing
     /// Runs a watcher on a fresh root, performs `actions`, and returns the events journalled once
     /// `until` holds (or after the timeout).
     static func watch(
-        settle: Duration = .milliseconds(300), outside: Bool = false,
+        settle: Duration = .milliseconds(300), readPause: Duration = .zero,
         _ actions: @Sendable (_ root: String, _ outside: String) async throws -> Void,
         until: @Sendable ([Event]) -> Bool
     ) async throws -> [Event] {
@@ -24,7 +24,7 @@ import Testing
         let journal = RecordingJournal()
         let watcher = FileWatcher(
             settings: WatchSettings(roots: [root], settle: settle), journal: journal,
-            logger: Logger(label: "watch-test"))
+            logger: Logger(label: "watch-test"), readPause: readPause)
         let ready = AsyncStream<Void>.makeStream()
         let task = Task { try await watcher.run(ready: { ready.continuation.yield() }) }
         var iterator = ready.stream.makeAsyncIterator()
@@ -150,5 +150,23 @@ import Testing
                 try FileManager.default.removeItem(atPath: root + "/flash.tmp.mkv")
             }, until: { $0.count >= 2 })
         #expect(events.map(\.kind) == ["fs.created", "fs.deleted"], "a file deleted before it settled is not reported")
+    }
+
+    @Test func afterAQueueOverflowEveryFileCreatedDuringTheFloodIsReported() async throws {
+        // New inotify instances take their queue size from this file; a small one forces an overflow.
+        let limitFile = "/proc/sys/fs/inotify/max_queued_events"
+        guard let original = try? String(contentsOfFile: limitFile, encoding: .utf8),
+            (try? "64".write(toFile: limitFile, atomically: false, encoding: .utf8)) != nil
+        else { return }  // not allowed to change it here: nothing to prove
+        defer { try? original.write(toFile: limitFile, atomically: false, encoding: .utf8) }
+        let events = try await Self.watch(readPause: .milliseconds(400)) { root, _ in
+            try? original.write(toFile: limitFile, atomically: false, encoding: .utf8)
+            for index in 0..<400 { try Self.write(root + "/flood-\(index).mkv") }
+        } until: { events in
+            events.filter { $0.kind == "fs.created" }.count >= 400
+        }
+        let created = Set(events.filter { $0.kind == "fs.created" }.flatMap(\.paths))
+        #expect(created.count == 400)
+        #expect(events.contains { $0.kind == "herald.watch.overflow" })
     }
 }
