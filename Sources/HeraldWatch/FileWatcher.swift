@@ -24,16 +24,23 @@ public final class FileWatcher: @unchecked Sendable {
     private var pairing = MovePairing()
     private var known: Set<String> = []
     private var source: InotifySource?
+    private var polled: [PolledTree] = []
+    /// Why some directories are polled instead of watched, when inotify ran out of watches.
+    public private(set) var degradedReason: String?
 
     private let readPause: Duration
+    private let watchLimit: Int?
 
-    /// - Parameter readPause: A pause before each read of the kernel queue (zero in production;
-    ///   tests use it to make the kernel queue overflow on purpose).
+    /// - Parameters:
+    ///   - readPause: A pause before each read of the kernel queue (zero in production; tests use
+    ///     it to make the kernel queue overflow on purpose).
+    ///   - watchLimit: Treat the kernel as out of watches past this many (tests; nil in production).
     public init(
         settings: WatchSettings, journal: any EventJournal, logger: Logger,
-        now: @escaping @Sendable () -> Date = { Date() }, readPause: Duration = .zero
+        now: @escaping @Sendable () -> Date = { Date() }, readPause: Duration = .zero, watchLimit: Int? = nil
     ) {
         self.readPause = readPause
+        self.watchLimit = watchLimit
         self.settings = settings
         self.journal = journal
         self.logger = logger
@@ -49,6 +56,7 @@ public final class FileWatcher: @unchecked Sendable {
         let source = try InotifySource()
         self.source = source
         for root in settings.roots { walk(root, reportFiles: false) }
+        for root in settings.pollRoots { startPolling(root.path, interval: root.interval) }
         ready()
         let stopped = Mutex(false)
         let (batches, continuation) = AsyncStream.makeStream(of: [InotifyEvent].self, bufferingPolicy: .unbounded)
@@ -154,9 +162,13 @@ public final class FileWatcher: @unchecked Sendable {
         }
     }
 
-    /// Reports settled files and moves that lost their partner.
+    /// Reports settled files and moves that lost their partner, and scans polled trees when due.
     private func tick() async {
         let time = now()
+        for index in polled.indices where polled[index].nextScan <= time {
+            let diff = polled[index].scan(excluding: settings.excludes, now: time)
+            await apply(diff)
+        }
         for half in pairing.expired(now: time) where !settings.excludes(half.path) {
             await departed(half.path, isDirectory: half.isDirectory)
         }
@@ -182,14 +194,70 @@ public final class FileWatcher: @unchecked Sendable {
         await emit("herald.watch.overflow", settings.roots.first ?? "", source: .herald)
     }
 
+    // MARK: - Polling
+
+    private func startPolling(_ root: String, interval: Duration) {
+        var tree = PolledTree(root: root, interval: interval, now: now())
+        for path in tree.scan(excluding: settings.excludes, now: now()).created { known.insert(path) }
+        polled.append(tree)
+    }
+
+    /// Turns what a polling scan found into the same events inotify would have led to.
+    private func apply(_ diff: TreeDiff) async {
+        let time = now()
+        for path in diff.created { tracker.observed(path, .created, size: Self.size(path), now: time) }
+        for path in diff.modified {
+            tracker.observed(path, known.contains(path) ? .modified : .created, size: Self.size(path), now: time)
+        }
+        for (from, to) in diff.moved { await moved(from: from, to: to, isDirectory: false) }
+        for path in diff.deleted { await departed(path, isDirectory: false) }
+    }
+
+    /// inotify has no watches left: say exactly what to change, and poll this subtree meanwhile.
+    private func outOfWatches(at directory: String) {
+        if degradedReason == nil {
+            let limit =
+                (try? String(contentsOfFile: "/proc/sys/fs/inotify/max_user_watches", encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown"
+            let needed = settings.roots.map(Self.directoryCount).reduce(0, +)
+            let suggestion = max(needed * 2, 524_288)
+            let reason =
+                "fs.inotify.max_user_watches is too low: it is \(limit), and watching these trees needs about "
+                + "\(needed) watches. Raise it with: sysctl -w fs.inotify.max_user_watches=\(suggestion) "
+                + "(and put fs.inotify.max_user_watches=\(suggestion) in /etc/sysctl.d/90-herald.conf); "
+                + "until then the rest is polled every \(settings.fallbackInterval.shortDescription)"
+            degradedReason = reason
+            logger.error("\(reason)", metadata: ["watch.path": "\(directory)"])
+        }
+        startPolling(directory, interval: settings.fallbackInterval)
+    }
+
+    /// Directories in a tree, each needing one watch.
+    static func directoryCount(under root: String) -> Int {
+        var count = 0
+        var stack = [root]
+        while let directory = stack.popLast() {
+            count += 1
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
+                let path = directory + "/" + name
+                if isDirectory(path) { stack.append(path) }
+            }
+        }
+        return count
+    }
+
     // MARK: - Trees
 
     /// Watches a directory and everything below it; files found are reported (new directories)
     /// or only remembered (the initial walk).
     private func walk(_ directory: String, reportFiles: Bool) {
         guard !settings.excludes(directory) || settings.roots.contains(directory) else { return }
-        do {
+        do throws(WatchError) {
+            if let watchLimit, tree.count >= watchLimit { throw .tooManyWatches }
             tree.add(try source?.addWatch(directory) ?? -1, path: directory)
+        } catch .tooManyWatches {
+            outOfWatches(at: directory)
+            return
         } catch {
             logger.error("cannot watch a directory", metadata: ["watch.path": "\(directory)", "error": "\(error)"])
             return

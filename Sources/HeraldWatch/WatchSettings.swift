@@ -8,6 +8,21 @@ public struct WatchSettings: Sendable {
     public var exclude: [Glob]
     /// How long a file must stay unchanged before it is reported.
     public var settle: Duration
+    /// Directories scanned periodically instead of watched (NFS, SMB, FUSE, rclone, mergerfs),
+    /// each with its interval.
+    public var pollRoots: [PollRoot]
+    /// Interval for subtrees that fall back to polling when inotify runs out of watches.
+    public var fallbackInterval: Duration
+
+    public struct PollRoot: Sendable, Equatable {
+        public var path: String
+        public var interval: Duration
+
+        public init(path: String, interval: Duration) {
+            self.path = path
+            self.interval = interval
+        }
+    }
 
     /// Partial downloads, editor and OS droppings, NAS metadata folders.
     public static let defaultExcludes = [
@@ -15,10 +30,15 @@ public struct WatchSettings: Sendable {
         ".DS_Store", "._*", "Thumbs.db", "@eaDir", "#recycle", "#snapshot", ".Trash-*", "lost+found",
     ]
 
-    public init(roots: [String], exclude: [Glob]? = nil, settle: Duration = .seconds(5)) {
+    public init(
+        roots: [String], exclude: [Glob]? = nil, settle: Duration = .seconds(5), pollRoots: [PollRoot] = [],
+        fallbackInterval: Duration = .seconds(60)
+    ) {
         self.roots = roots
         self.exclude = exclude ?? Self.defaultExcludes.compactMap { try? Glob($0, separator: nil) }
         self.settle = settle
+        self.pollRoots = pollRoots
+        self.fallbackInterval = fallbackInterval
     }
 
     /// True when a path's last component matches an exclusion.

@@ -11,7 +11,9 @@ import Testing
     /// Runs a watcher on a fresh root, performs `actions`, and returns the events journalled once
     /// `until` holds (or after the timeout).
     static func watch(
-        settle: Duration = .milliseconds(300), readPause: Duration = .zero,
+        settle: Duration = .milliseconds(300), readPause: Duration = .zero, poll: Bool = false, watchLimit: Int? = nil,
+        prepare: @Sendable (_ root: String) throws -> Void = { _ in },
+        started: @Sendable (FileWatcher) -> Void = { _ in },
         _ actions: @Sendable (_ root: String, _ outside: String) async throws -> Void,
         until: @Sendable ([Event]) -> Bool
     ) async throws -> [Event] {
@@ -21,14 +23,22 @@ import Testing
         let elsewhere = directory.path + "/elsewhere"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        try prepare(root)
         let journal = RecordingJournal()
+        let settings =
+            poll
+            ? WatchSettings(
+                roots: [], settle: settle, pollRoots: [WatchSettings.PollRoot(path: root, interval: .milliseconds(200))]
+            )
+            : WatchSettings(roots: [root], settle: settle, fallbackInterval: .milliseconds(200))
         let watcher = FileWatcher(
-            settings: WatchSettings(roots: [root], settle: settle), journal: journal,
-            logger: Logger(label: "watch-test"), readPause: readPause)
+            settings: settings, journal: journal, logger: Logger(label: "watch-test"), readPause: readPause,
+            watchLimit: watchLimit)
         let ready = AsyncStream<Void>.makeStream()
         let task = Task { try await watcher.run(ready: { ready.continuation.yield() }) }
         var iterator = ready.stream.makeAsyncIterator()
         _ = await iterator.next()
+        started(watcher)
         try await actions(root, elsewhere)
         let deadline = ContinuousClock.now + .seconds(10)
         while ContinuousClock.now < deadline, !until(journal.events) { try await Task.sleep(for: .milliseconds(20)) }
@@ -168,5 +178,58 @@ import Testing
         let created = Set(events.filter { $0.kind == "fs.created" }.flatMap(\.paths))
         #expect(created.count == 400)
         #expect(events.contains { $0.kind == "herald.watch.overflow" })
+    }
+
+    @Test func pollingFindsCreatesModificationsMovesAndDeletes() async throws {
+        let events = try await Self.watch(
+            poll: true,
+            prepare: { root in
+                try Self.write(root + "/existing.mkv", "v1")
+                try Self.write(root + "/old-name.mkv", "x")
+                try Self.write(root + "/doomed.mkv", "x")
+            }
+        ) { root, _ in
+            try FileManager.default.createDirectory(atPath: root + "/Show/Season 1", withIntermediateDirectories: true)
+            try Self.write(root + "/Show/Season 1/e01.mkv")
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: root + "/existing.mkv"))
+            handle.seekToEndOfFile()
+            handle.write(Data("v2 appended in place".utf8))
+            try handle.close()
+            try FileManager.default.moveItem(atPath: root + "/old-name.mkv", toPath: root + "/new-name.mkv")
+            try FileManager.default.removeItem(atPath: root + "/doomed.mkv")
+        } until: {
+            $0.count >= 4
+        }
+        let byKind = Dictionary(grouping: events, by: \.kind).mapValues { $0.flatMap(\.paths) }
+        #expect(byKind["fs.created"] == ["/Show/Season 1/e01.mkv"])
+        #expect(byKind["fs.modified"] == ["/existing.mkv"])
+        #expect(byKind["fs.moved"] == ["/new-name.mkv"])
+        #expect(byKind["fs.deleted"] == ["/doomed.mkv"])
+        #expect(events.count == 4)
+    }
+
+    @Test func runningOutOfWatchesSaysHowToFixItAndPollsTheRest() async throws {
+        let reason = Mutex<String?>(nil)
+        // The kernel limit is global; the watcher is told to run out after 3 watches instead.
+        let events = try await Self.watch(
+            watchLimit: 3,
+            prepare: { root in
+                for show in 0..<5 {
+                    try FileManager.default.createDirectory(
+                        atPath: root + "/Show \(show)/Season 1", withIntermediateDirectories: true)
+                }
+            },
+            started: { watcher in reason.withLock { $0 = watcher.degradedReason } }
+        ) { root, _ in
+            for show in 0..<5 { try Self.write(root + "/Show \(show)/Season 1/e01.mkv") }
+        } until: {
+            $0.count >= 5
+        }
+        let message = try #require(reason.withLock { $0 })
+        #expect(message.contains("fs.inotify.max_user_watches is too low: it is "))
+        #expect(message.contains("watching these trees needs about 11 watches"))
+        #expect(message.contains("sysctl -w fs.inotify.max_user_watches="))
+        #expect(events.map(\.kind) == Array(repeating: "fs.created", count: 5), "watched and polled parts both report")
+        #expect(Set(events.flatMap(\.paths)).count == 5)
     }
 }

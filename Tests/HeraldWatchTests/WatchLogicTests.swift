@@ -75,3 +75,25 @@ import Testing
         #expect(pairing.expired(now: t0.addingTimeInterval(0.5)).map(\.path) == ["/m/d"])
     }
 }
+
+@Suite struct TreeDiffTests {
+    @Test func createsModificationsMovesAndDeletes() {
+        let before: [String: FileState] = [
+            "/m/a.mkv": FileState(size: 1, modified: 10, inode: 1),
+            "/m/b.mkv": FileState(size: 2, modified: 10, inode: 2),
+            "/m/c.mkv": FileState(size: 3, modified: 10, inode: 3),
+        ]
+        let after: [String: FileState] = [
+            "/m/a.mkv": FileState(size: 5, modified: 11, inode: 1),
+            "/m/renamed.mkv": FileState(size: 2, modified: 10, inode: 2),
+            "/m/new.mkv": FileState(size: 1, modified: 12, inode: 9),
+        ]
+        let diff = TreeDiff.between(before, after)
+        #expect(diff.modified == ["/m/a.mkv"])
+        #expect(diff.moved.map(\.from) == ["/m/b.mkv"])
+        #expect(diff.moved.map(\.to) == ["/m/renamed.mkv"])
+        #expect(diff.created == ["/m/new.mkv"])
+        #expect(diff.deleted == ["/m/c.mkv"])
+        #expect(TreeDiff.between(after, after) == TreeDiff())
+    }
+}
