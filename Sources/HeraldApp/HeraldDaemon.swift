@@ -124,7 +124,7 @@ public func buildServiceGroup(
                 database: database, journal: journal, servers: configuration.plexServers, clients: clients,
                 signals: signals, logger: logger, now: now, random: { Double.random(in: 0..<1) })),
     ]
-    if !configuration.watch.roots.isEmpty {
+    if !configuration.watch.roots.isEmpty || !configuration.watch.pollRoots.isEmpty {
         services.append(
             .init(service: WatchService(configuration: configuration.watch, journal: journal, logger: logger)))
     }

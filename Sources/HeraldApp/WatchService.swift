@@ -14,7 +14,8 @@ struct WatchService: Service {
         exclude += configuration.exclude
         let settings = WatchSettings(
             roots: configuration.roots, exclude: exclude.compactMap { try? Glob($0, separator: nil) },
-            settle: configuration.settle)
+            settle: configuration.settle,
+            pollRoots: configuration.pollRoots.map { WatchSettings.PollRoot(path: $0.path, interval: $0.interval) })
         watcher = FileWatcher(settings: settings, journal: journal, logger: logger)
         self.logger = logger
     }

@@ -105,11 +105,33 @@ extension HeraldConfiguration {
             guard let node = map.value(key) else { return [] }
             return (node.sequence.map(Array.init) ?? [node]).compactMap { map.reader.string($0, path: "watch.\(key)") }
         }
-        watch.roots = list("roots").map { resolve($0, against: map.reader.baseDirectory) }
-        for (index, root) in watch.roots.enumerated() {
-            var isDirectory: ObjCBool = false
-            if !FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory) || !isDirectory.boolValue {
-                map.reader.error("'watch.roots[\(index)]': no such directory: \(root)", at: map.value("roots"))
+        // Each root is a path (inotify), or {path, mode: poll|inotify, interval} for mounts inotify cannot see.
+        if let rootsNode = map.value("roots") {
+            for (index, item) in (rootsNode.sequence.map(Array.init) ?? [rootsNode]).enumerated() {
+                var path: String?
+                var interval: Duration?
+                if item.mapping != nil, let entry = map.reader.mapping(item, path: "watch.roots[\(index)]") {
+                    path = entry.string("path")
+                    let mode = entry.string("mode") ?? "inotify"
+                    if !["inotify", "poll"].contains(mode) {
+                        map.reader.error(
+                            "'watch.roots[\(index)].mode' must be 'inotify' or 'poll', not '\(mode)'", at: item)
+                    }
+                    if mode == "poll" { interval = entry.duration("interval") ?? .seconds(60) }
+                    if path == nil { map.reader.error("'watch.roots[\(index)]' needs a 'path'", at: item) }
+                    entry.finish()
+                } else {
+                    path = map.reader.string(item, path: "watch.roots[\(index)]")
+                }
+                guard let path else { continue }
+                let resolved = resolve(path, against: map.reader.baseDirectory)
+                var isDirectory: ObjCBool = false
+                if !FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory)
+                    || !isDirectory.boolValue
+                {
+                    map.reader.error("'watch.roots[\(index)]': no such directory: \(resolved)", at: item)
+                }
+                if let interval { watch.pollRoots.append((resolved, interval)) } else { watch.roots.append(resolved) }
             }
         }
         watch.exclude = list("exclude")

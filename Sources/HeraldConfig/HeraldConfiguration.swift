@@ -118,7 +118,10 @@ public struct GenericEndpointSettings: Sendable, Equatable {
 
 /// The `watch:` section.
 public struct WatchConfiguration: Sendable, Equatable {
+    /// Watched with inotify.
     public var roots: [String] = []
+    /// Scanned periodically instead (network and FUSE mounts), each with its interval.
+    public var pollRoots: [(path: String, interval: Duration)] = []
     /// Extra name globs to ignore, on top of the defaults (partial downloads, NAS metadata…).
     public var exclude: [String] = []
     /// When false, only `exclude` applies.
@@ -126,4 +129,10 @@ public struct WatchConfiguration: Sendable, Equatable {
     public var settle: Duration = .seconds(5)
 
     public init() {}
+
+    public static func == (left: WatchConfiguration, right: WatchConfiguration) -> Bool {
+        left.roots == right.roots && left.exclude == right.exclude && left.defaultExcludes == right.defaultExcludes
+            && left.settle == right.settle && left.pollRoots.map(\.path) == right.pollRoots.map(\.path)
+            && left.pollRoots.map(\.interval) == right.pollRoots.map(\.interval)
+    }
 }

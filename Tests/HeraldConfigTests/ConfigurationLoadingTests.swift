@@ -213,4 +213,42 @@ import Testing
         #expect(printed.contains("port: 8765"))
         #expect("\(Secret("hunter2"))" == "<redacted>")
     }
+
+    @Test func watchRootsInotifyAndPolled() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try FileManager.default.createDirectory(atPath: directory.path + "/media", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: directory.path + "/nfs", withIntermediateDirectories: true)
+        let file = try directory.write(
+            "herald.yml",
+            """
+            state_directory: /tmp/s
+            watch:
+              roots:
+                - media
+                - {path: nfs, mode: poll, interval: 2m}
+                - /does/not/exist
+                - {path: nfs, mode: fuse}
+              exclude: ["*.nzb"]
+              settle: 10s
+            """)
+        do {
+            _ = try HeraldConfiguration.load(file: file, environment: [:])
+            Issue.record("expected problems")
+        } catch {
+            #expect(
+                error.diagnostics.map(\.message) == [
+                    "'watch.roots[2]': no such directory: /does/not/exist",
+                    "'watch.roots[3].mode' must be 'inotify' or 'poll', not 'fuse'",
+                ])
+        }
+        try directory.write(
+            "herald.yml",
+            "state_directory: /tmp/s\nwatch:\n  roots: [media, {path: nfs, mode: poll, interval: 2m}]\n  settle: 10s\n")
+        let configuration = try HeraldConfiguration.load(file: file, environment: [:])
+        #expect(configuration.watch.roots == [directory.path + "/media"])
+        #expect(configuration.watch.pollRoots.map(\.path) == [directory.path + "/nfs"])
+        #expect(configuration.watch.pollRoots.map(\.interval) == [.seconds(120)])
+        #expect(configuration.watch.settle == .seconds(10))
+    }
 }
