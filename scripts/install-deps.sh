@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(libsqlite3-dev pkg-config ca-certificates curl)
 if [[ "${1:-}" == "--bench" ]]; then
-    packages+=(wrk hey webhook procps python3)
+    packages+=(wrk hey webhook procps python3 inotify-tools)
 fi
 
 missing=()

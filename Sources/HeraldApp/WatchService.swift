@@ -13,7 +13,7 @@ struct WatchService: Service {
         var exclude = configuration.defaultExcludes ? WatchSettings.defaultExcludes : []
         exclude += configuration.exclude
         let settings = WatchSettings(
-            roots: configuration.roots, exclude: exclude.compactMap { try? Glob($0, separator: nil) },
+            roots: configuration.roots, exclude: exclude.compactMap { try? KindPattern($0) },
             settle: configuration.settle,
             pollRoots: configuration.pollRoots.map { WatchSettings.PollRoot(path: $0.path, interval: $0.interval) })
         watcher = FileWatcher(settings: settings, journal: journal, logger: logger)

@@ -172,10 +172,10 @@ public final class FileWatcher: @unchecked Sendable {
         for half in pairing.expired(now: time) where !settings.excludes(half.path) {
             await departed(half.path, isDirectory: half.isDirectory)
         }
-        for (path, change) in tracker.due(now: time, sizeOf: Self.size) {
-            known.insert(path)
-            await emit(change == .created ? "fs.created" : "fs.modified", path)
-        }
+        let due = tracker.due(now: time, sizeOf: Self.size)
+        for (path, _) in due { known.insert(path) }
+        // Appended together so they share the journal's group commits.
+        await emitAll(due.map { (change: $0.change == .created ? "fs.created" : "fs.modified", path: $0.path) })
     }
 
     /// The kernel dropped events: compare the trees with what was known and report the difference.
@@ -293,6 +293,28 @@ public final class FileWatcher: @unchecked Sendable {
             _ = try await journal.append(event)
         } catch {
             logger.error("filesystem event not journalled", metadata: ["event.kind": "\(kind)", "error": "\(error)"])
+        }
+    }
+
+    private func emitAll(_ items: [(change: String, path: String)]) async {
+        guard items.count > 1 else {
+            for item in items { await emit(item.change, item.path) }
+            return
+        }
+        let time = now()
+        let journal = journal
+        let logger = logger
+        await withTaskGroup(of: Void.self) { group in
+            for item in items {
+                let event = Event(receivedAt: time, source: .fs, kind: item.change, paths: [item.path])
+                group.addTask {
+                    do {
+                        _ = try await journal.append(event)
+                    } catch {
+                        logger.error("filesystem event not journalled", metadata: ["error": "\(error)"])
+                    }
+                }
+            }
         }
     }
 

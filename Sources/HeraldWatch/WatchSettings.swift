@@ -5,7 +5,9 @@ public struct WatchSettings: Sendable {
     /// Directories watched recursively.
     public var roots: [String]
     /// Names (last path component) never reported; a matching directory is not descended into.
-    public var exclude: [Glob]
+    /// Matched like event kinds: `*.part`, `._*` and exact names are string comparisons (this runs
+    /// for every inotify event), anything else a glob.
+    public var exclude: [KindPattern]
     /// How long a file must stay unchanged before it is reported.
     public var settle: Duration
     /// Directories scanned periodically instead of watched (NFS, SMB, FUSE, rclone, mergerfs),
@@ -31,11 +33,11 @@ public struct WatchSettings: Sendable {
     ]
 
     public init(
-        roots: [String], exclude: [Glob]? = nil, settle: Duration = .seconds(5), pollRoots: [PollRoot] = [],
+        roots: [String], exclude: [KindPattern]? = nil, settle: Duration = .seconds(5), pollRoots: [PollRoot] = [],
         fallbackInterval: Duration = .seconds(60)
     ) {
         self.roots = roots
-        self.exclude = exclude ?? Self.defaultExcludes.compactMap { try? Glob($0, separator: nil) }
+        self.exclude = exclude ?? Self.defaultExcludes.compactMap { try? KindPattern($0) }
         self.settle = settle
         self.pollRoots = pollRoots
         self.fallbackInterval = fallbackInterval
@@ -43,7 +45,8 @@ public struct WatchSettings: Sendable {
 
     /// True when a path's last component matches an exclusion.
     public func excludes(_ path: String) -> Bool {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let bytes = path.utf8
+        let name = bytes.lastIndex(of: UInt8(ascii: "/")).map { String(path[bytes.index(after: $0)...]) } ?? path
         return exclude.contains { $0.matches(name) }
     }
 }

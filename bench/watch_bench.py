@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""Herald's filesystem watcher against `inotifywait -r` (inotify-tools), in the same run.
+
+On a generated tree (default 50,000 directories, 450,000 files):
+  * setup: from exec until every directory is watched (inotifywait prints "Watches established.";
+    Herald logs "watching the media folders");
+  * RSS once set up (VmRSS, and VmHWM as the peak);
+  * Herald only: sustained throughput, files created per second that end up as journalled
+    fs.created events (settle 1 s, subtracted), counted in the journal.
+"""
+import argparse, os, re, shutil, socket, sqlite3, statistics, subprocess, sys, tempfile, time
+
+
+def rss(pid):
+    values = {}
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(("VmRSS:", "VmHWM:")):
+                key, value = line.split(":")
+                values[key] = int(value.split()[0]) / 1024
+    return values.get("VmRSS", 0), values.get("VmHWM", 0)
+
+
+def make_tree(root, directories, files_per_directory):
+    per_level = int(directories ** 0.5) + 1
+    made = 0
+    for a in range(per_level):
+        for b in range(per_level):
+            if made >= directories:
+                return
+            path = f"{root}/show-{a:04d}/season-{b:04d}"
+            os.makedirs(path, exist_ok=True)
+            for f in range(files_per_directory):
+                open(f"{path}/e{f:02d}.mkv", "w").close()
+            made += 1
+
+
+def wait_line(process, pattern, timeout=600):
+    started = time.perf_counter()
+    for line in process.stderr:
+        if re.search(pattern, line):
+            return time.perf_counter() - started
+        if time.perf_counter() - started > timeout:
+            break
+    sys.exit(f"never saw {pattern!r}")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--herald", required=True)
+    parser.add_argument("--directories", type=int, default=50_000)
+    parser.add_argument("--files", type=int, default=9)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--burst", type=int, default=20_000)
+    args = parser.parse_args()
+    work = tempfile.mkdtemp(prefix="herald-watch-bench-")
+    tree = f"{work}/media"
+    print(f"generating {args.directories} directories with {args.files} files each in {tree} ...", flush=True)
+    make_tree(tree, args.directories, args.files)
+    results = {"inotifywait": [], "herald": []}
+    throughput = []
+    for round_number in range(args.rounds):
+        # inotifywait -r: recursive watches, then idle.
+        started = time.perf_counter()
+        peer = subprocess.Popen(["inotifywait", "-r", "-m", "-q", "-e", "close_write,moved_to,create", tree],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        # -q hides "Watches established"; poll /proc for the watch count instead.
+        while True:
+            fdinfo = [f for f in os.listdir(f"/proc/{peer.pid}/fdinfo")]
+            count = 0
+            for fd in fdinfo:
+                try:
+                    with open(f"/proc/{peer.pid}/fdinfo/{fd}") as f:
+                        count += sum(1 for line in f if line.startswith("inotify wd:"))
+                except OSError:
+                    pass
+            if count >= args.directories + 1 + int(args.directories ** 0.5):
+                break
+            time.sleep(0.005)
+        setup = time.perf_counter() - started
+        results["inotifywait"].append((setup, *rss(peer.pid)))
+        peer.terminate()
+        peer.wait()
+
+        state = f"{work}/state-{round_number}"
+        config = f"{work}/herald-{round_number}.yml"
+        with open(config, "w") as f:
+            f.write(f"state_directory: {state}\nserver: {{host: 127.0.0.1, port: {free_port()}}}\n"
+                    f"log: {{level: info}}\nwatch: {{roots: [\"{tree}\"], settle: 1s}}\n")
+        started = time.perf_counter()
+        herald = subprocess.Popen([args.herald, "serve", "--config", config], stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE, text=True)
+        wait_line(herald, "watching the media folders")
+        setup = time.perf_counter() - started
+        results["herald"].append((setup, *rss(herald.pid)))
+
+        # Sustained throughput: a burst of new files, counted in the journal once settled.
+        burst = f"{tree}/burst-{round_number}"
+        os.makedirs(burst)
+        first = time.perf_counter()
+        for index in range(args.burst):
+            open(f"{burst}/f{index:06d}.mkv", "w").close()
+        wrote = time.perf_counter()
+        database = f"{state}/herald.sqlite"
+        count = 0
+        while count < args.burst and time.perf_counter() - first < 300:
+            time.sleep(0.05)
+            try:
+                with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
+                    count = db.execute("SELECT COUNT(*) FROM event WHERE kind = 'fs.created'").fetchone()[0]
+            except sqlite3.Error:
+                pass
+        done = time.perf_counter()
+        rate = count / max(0.001, done - first - 1.0)
+        throughput.append(rate)
+        print(f"round {round_number + 1}: inotifywait setup {results['inotifywait'][-1][0]:.2f} s, "
+              f"rss {results['inotifywait'][-1][1]:.1f} MiB; herald setup {results['herald'][-1][0]:.2f} s, "
+              f"rss {results['herald'][-1][1]:.1f} MiB (peak {results['herald'][-1][2]:.1f}); "
+              f"{count}/{args.burst} files journalled, written in {wrote - first:.2f} s, "
+              f"{rate:.0f} files/s", flush=True)
+        herald.terminate()
+        herald.wait(timeout=60)
+        shutil.rmtree(burst, ignore_errors=True)
+
+    def med(name, index):
+        return statistics.median(r[index] for r in results[name])
+
+    print()
+    print(f"| measure (median of {args.rounds} rounds, {args.directories} directories, "
+          f"{args.directories * args.files} files) | Herald | inotifywait -r | ratio |")
+    print("| --- | ---: | ---: | ---: |")
+    print(f"| time until every directory is watched, s | {med('herald', 0):.2f} | {med('inotifywait', 0):.2f} | "
+          f"{med('herald', 0) / med('inotifywait', 0):.2f}x |")
+    print(f"| RSS once watching, MiB | {med('herald', 1):.1f} | {med('inotifywait', 1):.1f} | |")
+    print(f"| peak RSS, MiB | {med('herald', 2):.1f} | {med('inotifywait', 2):.1f} | |")
+    print(f"| new files journalled per second ({args.burst}-file burst, settle excluded) | "
+          f"{statistics.median(throughput):.0f} | n/a | |")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
