@@ -2,8 +2,8 @@
 """Herald's filesystem watcher against `inotifywait -r` (inotify-tools), in the same run.
 
 On a generated tree (default 50,000 directories, 450,000 files):
-  * setup: from exec until every directory is watched (inotifywait prints "Watches established.";
-    Herald logs "watching the media folders");
+  * setup: from exec until every directory is watched (inotifywait prints "Watches established."
+    on standard error; Herald logs "watching the media folders");
   * RSS once set up (VmRSS, and VmHWM as the peak);
   * Herald only: sustained throughput, files created per second that end up as journalled
     fs.created events (settle 1 s, subtracted), counted in the journal.
@@ -68,21 +68,9 @@ def main():
     for round_number in range(args.rounds):
         # inotifywait -r: recursive watches, then idle.
         started = time.perf_counter()
-        peer = subprocess.Popen(["inotifywait", "-r", "-m", "-q", "-e", "close_write,moved_to,create", tree],
+        peer = subprocess.Popen(["inotifywait", "-r", "-m", "-e", "close_write,moved_to,create", tree],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        # -q hides "Watches established"; poll /proc for the watch count instead.
-        while True:
-            fdinfo = [f for f in os.listdir(f"/proc/{peer.pid}/fdinfo")]
-            count = 0
-            for fd in fdinfo:
-                try:
-                    with open(f"/proc/{peer.pid}/fdinfo/{fd}") as f:
-                        count += sum(1 for line in f if line.startswith("inotify wd:"))
-                except OSError:
-                    pass
-            if count >= args.directories + 1 + int(args.directories ** 0.5):
-                break
-            time.sleep(0.005)
+        wait_line(peer, "Watches established")
         setup = time.perf_counter() - started
         results["inotifywait"].append((setup, *rss(peer.pid)))
         peer.terminate()
