@@ -46,13 +46,13 @@ import Testing
 
     /// Starts a fake Plex, runs the daemon with the scan rules against it, then stops both.
     static func withPlex(
-        mode: FakePlexServer.Mode = .normal, extraYAML: (FakePlexServer) -> String = { _ in "" },
+        mode: FakePlexServer.Mode = .normal, rules: String = ScanTests.rules, extraYAML: String = "",
         _ body: @Sendable (FakePlexServer, DaemonHarness, TestClient) async throws -> Void
     ) async throws {
         let plex = try FakePlexServer()
         try await plex.start()
         plex.setMode(mode)
-        let harness = try DaemonHarness(extraYAML: plexYAML(plex) + extraYAML(plex), rules: rules)
+        let harness = try DaemonHarness(extraYAML: plexYAML(plex) + extraYAML, rules: rules)
         do {
             try await harness.run { client in try await body(plex, harness, client) }
         } catch {
@@ -60,6 +60,11 @@ import Testing
             throw error
         }
         await plex.stop()
+    }
+
+    /// Herald sees the library under `media`; Plex sees it under /storage/media/tv (the fake's TV section).
+    static func mediaRewrite(_ media: TemporaryDirectory) -> String {
+        "    rewrites: [{from: \"^\(media.path)/\", to: \"/storage/media/tv/\"}]\n"
     }
 
     static func waitUntil(timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws {
@@ -203,19 +208,10 @@ import Testing
     }
 
     @Test func theGateHoldsAScanUntilTheFolderExistsAndSettles() async throws {
-        let plex = try FakePlexServer()
-        try await plex.start()
         let media = try TemporaryDirectory()
         defer { media.remove() }
-        // Herald sees the library under a temporary folder; Plex sees it under /storage/media/tv.
-        let yaml =
-            Self.plexYAML(plex) + """
-                    rewrites: [{from: "^\(media.path)/", to: "/storage/media/tv/"}]
-                    gate: {stable_for: 1s, max_checks: 20}
-
-                """
-        let harness = try DaemonHarness(extraYAML: yaml, rules: Self.rules)
-        try await harness.run { client in
+        let yaml = Self.mediaRewrite(media) + "    gate: {stable_for: 1s, max_checks: 20}\n"
+        try await Self.withPlex(extraYAML: yaml) { plex, _, client in
             let body = try Self.sonarrImport(episode: 1, series: media.path + "/Show")
             #expect(try await client.postJSON("/hooks/sonarr", body).status == .accepted)
             try await Task.sleep(for: .milliseconds(1800))
@@ -228,32 +224,21 @@ import Testing
             #expect(ContinuousClock.now - created >= .milliseconds(900), "not before the folder was quiet for 1 s")
             #expect(plex.refreshes.map(\.folder) == ["/storage/media/tv/Show/Season 01"])
         }
-        await plex.stop()
     }
 
     @Test func aSeasonLandingOnDiskIsOneScanThroughTheWatcher() async throws {
-        let plex = try FakePlexServer()
-        try await plex.start()
         let media = try TemporaryDirectory()
         defer { media.remove() }
-        let yaml =
-            Self.plexYAML(plex) + """
-                    rewrites: [{from: "^\(media.path)/", to: "/storage/media/tv/"}]
-                watch:
-                  roots: ["\(media.path)"]
-                  settle: 300ms
-
-                """
+        let yaml = Self.mediaRewrite(media) + "watch:\n  roots: [\"\(media.path)\"]\n  settle: 300ms\n"
         let rules = """
             - name: scan files seen on disk
               on: [fs.created, fs.moved]
               do: [scan: {server: home, wait: 1s, max_wait: 20s}]
             """
-        let harness = try DaemonHarness(extraYAML: yaml, rules: rules)
-        try await harness.run { _ in
+        try await Self.withPlex(rules: rules, extraYAML: yaml) { plex, harness, _ in
             try await Task.sleep(for: .milliseconds(300))  // the watcher is up
-            let season = media.path + "/Show/Season 01"
-            try FileManager.default.createDirectory(atPath: season, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: media.path + "/Show/Season 01", withIntermediateDirectories: true)
             for episode in 1...24 {
                 try media.write("Show/Season 01/Show - S01E\(String(format: "%02d", episode)).mkv", "video")
             }
@@ -264,6 +249,5 @@ import Testing
                 matching: EventFilter(kind: "fs.created", limit: 100))
             #expect(created.count == 24)
         }
-        await plex.stop()
     }
 }
