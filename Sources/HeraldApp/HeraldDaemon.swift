@@ -126,7 +126,10 @@ public func buildServiceGroup(
     ]
     if !configuration.watch.roots.isEmpty || !configuration.watch.pollRoots.isEmpty {
         services.append(
-            .init(service: WatchService(configuration: configuration.watch, journal: journal, logger: logger)))
+            .init(
+                service: WatchService(
+                    configuration: configuration.watch, journal: journal, readiness: readiness, metrics: metrics,
+                    logger: logger)))
     }
     if installSignalHandlers {
         services.append(

@@ -3,6 +3,7 @@ import HTTPTypes
 import HeraldConfig
 import HeraldCore
 import HeraldStore
+import HeraldWatch
 import Hummingbird
 import NIOCore
 import Prometheus
@@ -29,11 +30,19 @@ struct OperationsRoutes: Sendable {
         let databaseOK = await database.isHealthy()
         let shuttingDown = readiness.isShuttingDown
         let ready = databaseOK && !shuttingDown && readiness.isServing
-        let body: [String: Any] = [
+        var body: [String: Any] = [
             "status": ready ? "ready" : "not ready",
             "database": databaseOK ? "ok" : "unavailable",
             "shutting_down": shuttingDown,
         ]
+        // A watcher that fell back to polling is degraded, not unready: events still arrive.
+        if let watch = readiness.watch {
+            body["watch"] =
+                [
+                    "watches": watch.watches, "polled_trees": watch.polledTrees,
+                    "degraded": watch.degradedReason ?? NSNull(),
+                ] as [String: Any]
+        }
         return Self.json(ready ? .ok : .serviceUnavailable, body)
     }
 

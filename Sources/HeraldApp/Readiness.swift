@@ -1,3 +1,4 @@
+import HeraldWatch
 import Synchronization
 
 /// Whether the daemon should receive traffic: `/readyz` answers from this.
@@ -6,6 +7,7 @@ public final class Readiness: Sendable {
         var serving = false
         var shuttingDown = false
         var port: Int?
+        var watch: WatchStatistics?
     }
 
     private let state = Mutex(State())
@@ -22,6 +24,12 @@ public final class Readiness: Sendable {
 
     /// Called when graceful shutdown begins; readiness turns false at once.
     func shutdownBegan() { state.withLock { $0.shuttingDown = true } }
+
+    /// Called by the watch service with the watcher's latest statistics.
+    func watchUpdated(_ statistics: WatchStatistics) { state.withLock { $0.watch = statistics } }
+
+    /// The watcher's latest statistics, when a watcher runs.
+    public var watch: WatchStatistics? { state.withLock { $0.watch } }
 
     public var isServing: Bool { state.withLock { $0.serving } }
     public var isShuttingDown: Bool { state.withLock { $0.shuttingDown } }

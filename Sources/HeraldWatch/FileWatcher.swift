@@ -25,8 +25,13 @@ public final class FileWatcher: @unchecked Sendable {
     private var known: Set<String> = []
     private var source: InotifySource?
     private var polled: [PolledTree] = []
+    private let stats = Mutex(WatchStatistics())
+
     /// Why some directories are polled instead of watched, when inotify ran out of watches.
-    public private(set) var degradedReason: String?
+    public var degradedReason: String? { stats.withLock { $0.degradedReason } }
+
+    /// A snapshot of what the watcher has done (safe to read from any task).
+    public var statistics: WatchStatistics { stats.withLock { $0 } }
 
     private let readPause: Duration
     private let watchLimit: Int?
@@ -166,8 +171,19 @@ public final class FileWatcher: @unchecked Sendable {
     private func tick() async {
         let time = now()
         for index in polled.indices where polled[index].nextScan <= time {
+            let started = ContinuousClock.now
             let diff = polled[index].scan(excluding: settings.excludes, now: time)
+            let seconds = (ContinuousClock.now - started).timeInterval
+            stats.withLock {
+                $0.pollScans += 1
+                $0.lastPollSeconds = seconds
+            }
             await apply(diff)
+        }
+        let (watches, trees) = (tree.count, polled.count)
+        stats.withLock {
+            $0.watches = watches
+            $0.polledTrees = trees
         }
         for half in pairing.expired(now: time) where !settings.excludes(half.path) {
             await departed(half.path, isDirectory: half.isDirectory)
@@ -181,6 +197,14 @@ public final class FileWatcher: @unchecked Sendable {
     /// The kernel dropped events: compare the trees with what was known and report the difference.
     private func overflowed() async {
         logger.warning("inotify queue overflowed; rescanning the watched trees")
+        let started = ContinuousClock.now
+        defer {
+            let seconds = (ContinuousClock.now - started).timeInterval
+            stats.withLock {
+                $0.overflows += 1
+                $0.lastRescanSeconds = seconds
+            }
+        }
         let before = known
         var seen: Set<String> = []
         for root in settings.roots { rescan(root, seen: &seen) }
@@ -215,7 +239,7 @@ public final class FileWatcher: @unchecked Sendable {
 
     /// inotify has no watches left: say exactly what to change, and poll this subtree meanwhile.
     private func outOfWatches(at directory: String) {
-        if degradedReason == nil {
+        if stats.withLock({ $0.degradedReason }) == nil {
             let limit =
                 (try? String(contentsOfFile: "/proc/sys/fs/inotify/max_user_watches", encoding: .utf8))?
                 .trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown"
@@ -226,7 +250,7 @@ public final class FileWatcher: @unchecked Sendable {
                 + "\(needed) watches. Raise it with: sysctl -w fs.inotify.max_user_watches=\(suggestion) "
                 + "(and put fs.inotify.max_user_watches=\(suggestion) in /etc/sysctl.d/90-herald.conf); "
                 + "until then the rest is polled every \(settings.fallbackInterval.shortDescription)"
-            degradedReason = reason
+            stats.withLock { $0.degradedReason = reason }
             logger.error("\(reason)", metadata: ["watch.path": "\(directory)"])
         }
         startPolling(directory, interval: settings.fallbackInterval)
@@ -291,6 +315,7 @@ public final class FileWatcher: @unchecked Sendable {
             receivedAt: now(), source: source, kind: kind, paths: [path], previousPaths: previous.map { [$0] } ?? [])
         do {
             _ = try await journal.append(event)
+            stats.withLock { $0.events[kind, default: 0] += 1 }
         } catch {
             logger.error("filesystem event not journalled", metadata: ["event.kind": "\(kind)", "error": "\(error)"])
         }
@@ -307,9 +332,10 @@ public final class FileWatcher: @unchecked Sendable {
         await withTaskGroup(of: Void.self) { group in
             for item in items {
                 let event = Event(receivedAt: time, source: .fs, kind: item.change, paths: [item.path])
-                group.addTask {
+                group.addTask { [self] in
                     do {
                         _ = try await journal.append(event)
+                        stats.withLock { $0.events[event.kind, default: 0] += 1 }
                     } catch {
                         logger.error("filesystem event not journalled", metadata: ["error": "\(error)"])
                     }

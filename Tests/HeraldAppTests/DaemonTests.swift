@@ -70,4 +70,25 @@ import Testing
             #expect(bad.status == .badRequest)
         }
     }
+
+    @Test func theWatcherShowsInReadinessAndMetrics() async throws {
+        let media = try TemporaryDirectory()
+        defer { media.remove() }
+        let harness = try DaemonHarness(extraYAML: "watch: {roots: [\"\(media.path)\"], settle: 200ms}\n")
+        try await harness.run { client in
+            try await Task.sleep(for: .milliseconds(300))
+            try media.write("a.mkv", "x")
+            try media.write("b.mkv", "x")
+            var metrics = ""
+            for _ in 0..<60 where !metrics.contains(#"herald_watch_events_total{kind="fs.created"} 2"#) {
+                try await Task.sleep(for: .milliseconds(100))
+                metrics = String(buffer: try await client.get("/metrics").body ?? ByteBuffer())
+            }
+            #expect(metrics.contains(#"herald_watch_events_total{kind="fs.created"} 2"#))
+            #expect(metrics.contains("herald_watch_watches 1"))
+            #expect(metrics.contains("herald_watch_degraded 0"))
+            let ready = String(buffer: try await client.get("/readyz").body ?? ByteBuffer())
+            #expect(ready.contains(#""watch":{"degraded":null,"polled_trees":0,"watches":1}"#))
+        }
+    }
 }

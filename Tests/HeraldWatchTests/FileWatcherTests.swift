@@ -219,7 +219,10 @@ import Testing
                         atPath: root + "/Show \(show)/Season 1", withIntermediateDirectories: true)
                 }
             },
-            started: { watcher in reason.withLock { $0 = watcher.degradedReason } }
+            started: { watcher in
+                reason.withLock { $0 = watcher.degradedReason }
+                #expect(watcher.statistics.degradedReason != nil)
+            }
         ) { root, _ in
             for show in 0..<5 { try Self.write(root + "/Show \(show)/Season 1/e01.mkv") }
         } until: {
