@@ -86,8 +86,7 @@ public func buildServiceGroup(
                 "herald ready",
                 metadata: [
                     "server.address": "\(configuration.server.host):\(channel.localAddress?.port ?? 0)",
-                    "startup.ms":
-                        "\((ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000 + (ContinuousClock.now - started).components.seconds * 1000)",
+                    "startup.ms": "\((ContinuousClock.now - started).milliseconds)",
                 ])
         },
         logger: logger

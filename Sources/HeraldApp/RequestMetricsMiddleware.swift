@@ -1,6 +1,7 @@
 import CoreMetrics
 import Foundation
 import HTTPTypes
+import HeraldCore
 import Hummingbird
 import Synchronization
 
@@ -38,9 +39,8 @@ struct RequestMetricsMiddleware: RouterMiddleware {
         var status = HTTPResponse.Status.internalServerError
         defer {
             let route = context.endpointPath ?? "unmatched"
-            let (seconds, attoseconds) = (ContinuousClock.now - started).components
             timer(method: request.method.rawValue, route: route, status: String(status.code)).recordNanoseconds(
-                seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+                (ContinuousClock.now - started).nanoseconds)
         }
         do {
             let response = try await next(request, context)

@@ -8,6 +8,6 @@ enum WebhookAuthenticatorBridge {
     static func isAuthorized(token: Secret, request: Request) -> Bool {
         WebhookAuthenticator.isAuthorized(
             SourceCredentials(token: token), queryToken: request.uri.queryParameters.get("token"),
-            header: { name in HTTPField.Name(name).flatMap { request.headers[$0] } })
+            header: { request.headers.value(named: $0) })
     }
 }

@@ -165,7 +165,7 @@ public struct WebhookRoutes: Sendable {
 
 extension HTTPFields {
     /// A header by lower-case name.
-    func value(named name: String) -> String? {
+    public func value(named name: String) -> String? {
         HTTPField.Name(name).flatMap { self[$0] }
     }
 }

@@ -94,10 +94,3 @@ struct SectionsResponse: Decodable {
 
     var MediaContainer: Container
 }
-
-extension Duration {
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-    }
-}

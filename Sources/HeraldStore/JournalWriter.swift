@@ -123,11 +123,3 @@ public final class JournalWriter: EventJournal {
         }
     }
 }
-
-extension Duration {
-    /// Whole nanoseconds, for metrics.
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-    }
-}

@@ -311,36 +311,30 @@ public final class FileWatcher: @unchecked Sendable {
     }
 
     private func emit(_ kind: String, _ path: String, previous: String? = nil, source: EventSource = .fs) async {
-        let event = Event(
-            receivedAt: now(), source: source, kind: kind, paths: [path], previousPaths: previous.map { [$0] } ?? [])
-        do {
-            _ = try await journal.append(event)
-            stats.withLock { $0.events[kind, default: 0] += 1 }
-        } catch {
-            logger.error("filesystem event not journalled", metadata: ["event.kind": "\(kind)", "error": "\(error)"])
-        }
+        await append(
+            Event(
+                receivedAt: now(), source: source, kind: kind, paths: [path], previousPaths: previous.map { [$0] } ?? []
+            ))
     }
 
+    /// Appends several events at once so they share the journal's group commits.
     private func emitAll(_ items: [(change: String, path: String)]) async {
-        guard items.count > 1 else {
-            for item in items { await emit(item.change, item.path) }
-            return
-        }
         let time = now()
-        let journal = journal
-        let logger = logger
         await withTaskGroup(of: Void.self) { group in
             for item in items {
                 let event = Event(receivedAt: time, source: .fs, kind: item.change, paths: [item.path])
-                group.addTask { [self] in
-                    do {
-                        _ = try await journal.append(event)
-                        stats.withLock { $0.events[event.kind, default: 0] += 1 }
-                    } catch {
-                        logger.error("filesystem event not journalled", metadata: ["error": "\(error)"])
-                    }
-                }
+                group.addTask { [self] in await append(event) }
             }
+        }
+    }
+
+    private func append(_ event: Event) async {
+        do {
+            _ = try await journal.append(event)
+            stats.withLock { $0.events[event.kind, default: 0] += 1 }
+        } catch {
+            logger.error(
+                "filesystem event not journalled", metadata: ["event.kind": "\(event.kind)", "error": "\(error)"])
         }
     }
 

@@ -72,7 +72,6 @@ final class EventFieldValues {
         }
     }
 
-    static func fileExtension(_ path: String) -> String? { PathMatching.fileExtension(path) }
 }
 
 /// Applies one typed test to a field's values: true when any value satisfies it.

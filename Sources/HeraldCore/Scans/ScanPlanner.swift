@@ -26,7 +26,7 @@ public enum ScanPlanner {
     }
 
     static func isFile(_ path: String) -> Bool {
-        EventFieldValues.fileExtension(path).map(fileExtensions.contains) ?? false
+        PathMatching.fileExtension(path).map(fileExtensions.contains) ?? false
     }
 
     /// The distinct folders (Plex's view, after rewrites) an event asks to scan on a server.
