@@ -3,12 +3,14 @@
 public enum RuleAction: Sendable, Equatable {
     case scan(ScanActionSpec)
     case log(LogActionSpec)
+    case notify(NotifyActionSpec)
 
     /// The action's name as written in rule files.
     public var name: String {
         switch self {
         case .scan: "scan"
         case .log: "log"
+        case .notify: "notify"
         }
     }
 }

@@ -1,0 +1,82 @@
+import AsyncHTTPClient
+import Foundation
+import HeraldCore
+import NIOCore
+import NIOHTTP1
+
+/// Delivers to the HTTP services: Discord, Slack, Telegram and generic webhooks.
+public struct HTTPChannelSender: ChannelSender {
+    let http: HTTPClient
+
+    public init(http: HTTPClient) {
+        self.http = http
+    }
+
+    struct Request {
+        var method: HTTPMethod = .POST
+        var url: String
+        var headers: [(String, String)] = [("content-type", "application/json"), ("user-agent", "Herald")]
+        var body: Data
+    }
+
+    public func send(_ message: OutgoingMessage, to channel: ChannelSettings, now: Date) async -> SendReport {
+        let requests = Self.requests(for: message, channel: channel, now: now)
+        var delivered = min(message.firstPart, requests.count)
+        var last = DeliveryResult.delivered("nothing to send")
+        for request in requests.dropFirst(delivered) {
+            last = await perform(request, service: channel.service, timeout: channel.timeout)
+            guard case .delivered = last else { return SendReport(partsDelivered: delivered, result: last) }
+            delivered += 1
+        }
+        return SendReport(partsDelivered: delivered, result: last)
+    }
+
+    /// The requests a message becomes for the channel's service, in order.
+    static func requests(for message: OutgoingMessage, channel: ChannelSettings, now: Date) -> [Request] {
+        switch channel.target {
+        case .discord(let target):
+            var url = "\(target.baseURL)/api/webhooks/\(target.webhookID)/\(target.token.value)?wait=true"
+            if let thread = target.threadID { url += "&thread_id=\(thread)" }
+            return DiscordFormatter.messages(message.content, target: target, silent: message.silent).map {
+                Request(url: url, body: $0)
+            }
+        case .slack(let target):
+            return [Request(url: target.url.value, body: SlackFormatter.message(message.content))]
+        case .telegram(let target):
+            let chat = message.telegramChat ?? target.chat
+            return TelegramFormatter.calls(message.content, target: target, chat: chat, silent: message.silent).map {
+                Request(url: "\(target.baseURL)/bot\(target.token.value)/\($0.method)", body: $0.body)
+            }
+        case .webhook(let target):
+            let context = NotificationRenderer.context(
+                items: message.items, severity: message.content.severity, rule: message.rule, channel: message.channel)
+            let body = WebhookFormatter.body(message.content, template: target.body, context: context)
+            return [
+                Request(
+                    method: HTTPMethod(rawValue: target.method.rawValue), url: target.url,
+                    headers: WebhookFormatter.headers(body: body, target: target, id: message.key, now: now), body: body)
+            ]
+        case .email:
+            return []
+        }
+    }
+
+    private func perform(_ request: Request, service: ChannelTarget.Service, timeout: Duration) async -> DeliveryResult {
+        var outgoing = HTTPClientRequest(url: request.url)
+        outgoing.method = request.method
+        for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
+        outgoing.body = .bytes(ByteBuffer(bytes: request.body))
+        do {
+            let response = try await http.execute(outgoing, timeout: .nanoseconds(timeout.nanoseconds))
+            let buffer = try await response.body.collect(upTo: 64 << 10)
+            let body = Data(buffer.readableBytesView)
+            return DeliveryResult.classify(
+                service: service, status: Int(response.status.code), header: { response.headers.first(name: $0) },
+                body: body, now: Date())
+        } catch {
+            return DeliveryResult.classify(
+                service: service, status: nil, header: { _ in nil }, body: Data(), transportError: "\(error)",
+                now: Date())
+        }
+    }
+}

@@ -1,0 +1,51 @@
+/// Length limits as the services count them, cut on character boundaries.
+///
+/// Discord and Telegram count "characters" without saying which unit; UTF-16 code units are never
+/// fewer than code points, so a text that fits in UTF-16 units fits either way. Cuts fall between
+/// grapheme clusters (Swift `Character`s), so an emoji or an accented letter is never split.
+enum TextLimits {
+    /// The text cut to at most `limit` UTF-16 units, ending with `…` when something was cut.
+    static func truncate(_ text: String, to limit: Int) -> String {
+        guard text.utf16.count > limit else { return text }
+        guard limit > 1 else { return "" }
+        var result = ""
+        var used = 0
+        for character in text {
+            let size = character.utf16.count
+            if used + size > limit - 1 { break }
+            result.append(character)
+            used += size
+        }
+        return result + "…"
+    }
+
+    /// The text split into pieces of at most `limit` UTF-16 units, preferring to cut after a line
+    /// break, then after a space, and only then between any two characters.
+    static func split(_ text: String, limit: Int) -> [String] {
+        precondition(limit > 0)
+        var pieces: [String] = []
+        var rest = Substring(text)
+        while rest.utf16.count > limit {
+            var end = rest.startIndex
+            var used = 0
+            var lastNewline: String.Index?
+            var lastSpace: String.Index?
+            var index = rest.startIndex
+            while index < rest.endIndex {
+                let size = rest[index].utf16.count
+                if used + size > limit { break }
+                used += size
+                let next = rest.index(after: index)
+                if rest[index] == "\n" { lastNewline = next } else if rest[index] == " " { lastSpace = next }
+                end = next
+                index = next
+            }
+            let cut = lastNewline ?? lastSpace ?? end
+            let piece = rest[..<cut]
+            pieces.append(String(piece.hasSuffix("\n") ? piece.dropLast() : piece))
+            rest = rest[cut...]
+        }
+        if !rest.isEmpty || pieces.isEmpty { pieces.append(String(rest)) }
+        return pieces
+    }
+}

@@ -1,0 +1,79 @@
+import Crypto
+import Foundation
+import HeraldCore
+import Mustache
+
+/// Shapes a notification into a generic JSON webhook: the body from the channel's JSON template
+/// (each string rendered on its own, then serialised, so any title keeps the JSON valid) or
+/// Apprise's `json://` shape, and the signature headers.
+enum WebhookFormatter {
+    /// The body: the configured template, or `{"version","title","message","type"}` like Apprise.
+    static func body(_ content: NotificationContent, template: JSONTemplate?, context: [String: Any]) -> Data {
+        var context = context
+        context["title"] = content.title
+        context["body"] = content.body
+        context["message"] = content.body
+        context["severity"] = content.severity.rawValue
+        let value: Any
+        if let template {
+            value = render(template, context: context)
+        } else {
+            value = [
+                "version": "1.0", "title": content.title, "message": content.body, "type": content.severity.rawValue,
+            ]
+        }
+        return (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed]))
+            ?? Data("{}".utf8)
+    }
+
+    static func render(_ template: JSONTemplate, context: [String: Any]) -> Any {
+        switch template {
+        case .string(let text):
+            guard text.contains("{{") else { return text }
+            return (try? MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT }}" + text).render(context)) ?? text
+        case .number(let number): return number
+        case .bool(let flag): return flag
+        case .null: return NSNull()
+        case .array(let items): return items.map { render($0, context: context) }
+        case .object(_, let fields): return fields.mapValues { render($0, context: context) }
+        }
+    }
+
+    /// The headers for one attempt: the id stays the same across retries, the timestamp and
+    /// signature are made per attempt (Standard Webhooks).
+    static func headers(body: Data, target: WebhookTarget, id: String, now: Date) -> [(String, String)] {
+        var headers: [(String, String)] = [("content-type", "application/json"), ("user-agent", "Herald")]
+        let timestamp = String(Int64(now.timeIntervalSince1970))
+        headers.append(("webhook-id", id))
+        headers.append(("webhook-timestamp", timestamp))
+        if let secret = target.secret {
+            headers.append(("webhook-signature", WebhookSigner.standard(id: id, timestamp: timestamp, body: body, secret: secret.value)))
+        }
+        if let secret = target.githubSecret {
+            headers.append(("x-hub-signature-256", WebhookSigner.github(body: body, secret: secret.value)))
+        }
+        for (name, value) in target.headers { headers.append((name, value)) }
+        return headers
+    }
+}
+
+/// Outgoing signatures.
+public enum WebhookSigner {
+    /// Standard Webhooks `v1,<base64 HMAC-SHA256(key, id.timestamp.body)>`; a `whsec_` secret's key
+    /// is its base64-decoded remainder.
+    public static func standard(id: String, timestamp: String, body: Data, secret: String) -> String {
+        var key = Array(secret.utf8)
+        if secret.hasPrefix("whsec_"), let decoded = Data(base64Encoded: String(secret.dropFirst(6))) {
+            key = Array(decoded)
+        }
+        let signed = Data("\(id).\(timestamp).".utf8) + body
+        let mac = HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: key))
+        return "v1," + Data(mac).base64EncodedString()
+    }
+
+    /// GitHub's `sha256=<hex HMAC-SHA256(secret, body)>`.
+    public static func github(body: Data, secret: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Array(secret.utf8)))
+        return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
+    }
+}
