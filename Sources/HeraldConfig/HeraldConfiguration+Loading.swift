@@ -52,6 +52,9 @@ extension HeraldConfiguration {
         if let sources = root.mapping("sources") { configuration.sources = readSources(sources) }
         if let plex = root.mapping("plex") { configuration.plexServers = readPlexServers(plex) }
         if let watch = root.mapping("watch") { configuration.watch = readWatch(watch) }
+        if let notifications = root.mapping("notifications") {
+            configuration.notifications = readNotifications(notifications)
+        }
         if let zoneNode = root.value("timezone"), let zone = root.string("timezone") {
             if let timeZone = TimeZone(identifier: zone) {
                 configuration.timeZone = timeZone
@@ -82,7 +85,8 @@ extension HeraldConfiguration {
             do {
                 configuration.rules = try RuleFileLoader.load(
                     directory: directory, knownServers: Set(configuration.plexServers.map(\.name)),
-                    environment: environment)
+                    knownChannels: Set(configuration.notifications.channels.map(\.name)),
+                    knownTemplates: configuration.notifications.templateNames, environment: environment)
             } catch {
                 diagnostics += error.diagnostics
             }

@@ -23,6 +23,8 @@ public struct HeraldConfiguration: Sendable, Equatable {
     public var rules: [Rule] = []
     /// Directories watched for new, changed, moved and deleted files (`fs.*` events).
     public var watch = WatchConfiguration()
+    /// Notification channels and templates.
+    public var notifications = NotificationConfiguration()
     /// The zone for rules' `time` and `weekday` tests; nil for the system's, which is looked up
     /// only when rules are evaluated (resolving it loads time-zone data a daemon without rules
     /// never needs).
@@ -114,6 +116,18 @@ public struct GenericEndpointSettings: Sendable, Equatable {
     public init(name: String) {
         self.name = name
     }
+}
+
+/// The `notifications:` section.
+public struct NotificationConfiguration: Sendable, Equatable {
+    /// Channels in file order.
+    public var channels: [ChannelSettings] = []
+    /// User templates (`NAME.mustache`), which may replace built-in ones.
+    public var templatesDirectory: String?
+
+    public init() {}
+
+    public func channel(named name: String) -> ChannelSettings? { channels.first { $0.name == name } }
 }
 
 /// The `watch:` section.

@@ -10,9 +10,12 @@ public enum RuleFileLoader {
     /// - Parameters:
     ///   - directory: The rules directory.
     ///   - knownServers: Names of the configured Plex servers, which `scan` actions may name.
+    ///   - knownChannels: Names of the configured notification channels, which `notify` actions may name.
+    ///   - knownTemplates: Template names `notify` actions may name (nil: not checked).
     ///   - environment: For `${NAME}` expansion in values.
     public static func load(
-        directory: String, knownServers: Set<String>, environment: [String: String] = [:]
+        directory: String, knownServers: Set<String>, knownChannels: Set<String> = [],
+        knownTemplates: Set<String>? = nil, environment: [String: String] = [:]
     )
         throws(ConfigError) -> [Rule]
     {
@@ -31,7 +34,9 @@ public enum RuleFileLoader {
             let path = directory + "/" + file
             let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
             do {
-                rules += try parse(yaml: text, file: path, knownServers: knownServers, environment: environment)
+                rules += try parse(
+                    yaml: text, file: path, knownServers: knownServers, knownChannels: knownChannels,
+                    knownTemplates: knownTemplates, environment: environment)
             } catch {
                 diagnostics += error.diagnostics
             }
@@ -53,7 +58,8 @@ public enum RuleFileLoader {
 
     /// Parses one rules file: a list of rules.
     public static func parse(
-        yaml: String, file: String, knownServers: Set<String>, environment: [String: String] = [:]
+        yaml: String, file: String, knownServers: Set<String>, knownChannels: Set<String> = [],
+        knownTemplates: Set<String>? = nil, environment: [String: String] = [:]
     ) throws(ConfigError) -> [Rule] {
         let reader = ConfigReader(file: file, environment: environment)
         let root: Node?
@@ -69,7 +75,8 @@ public enum RuleFileLoader {
             reader.error("a rules file is a list of rules (each starting with '- name:')", at: root)
             throw ConfigError(diagnostics: reader.diagnostics)
         }
-        let parser = RuleParser(reader: reader, knownServers: knownServers)
+        let parser = RuleParser(
+            reader: reader, knownServers: knownServers, knownChannels: knownChannels, knownTemplates: knownTemplates)
         let rules = list.enumerated().compactMap { parser.rule($1, index: $0) }
         if !reader.diagnostics.isEmpty { throw ConfigError(diagnostics: reader.diagnostics) }
         return rules

@@ -6,6 +6,9 @@ import Yams
 struct RuleParser {
     let reader: ConfigReader
     let knownServers: Set<String>
+    let knownChannels: Set<String>
+    /// nil when template names are not checked.
+    let knownTemplates: Set<String>?
 
     func location(_ node: Node) -> SourceLocation {
         SourceLocation(file: reader.file, line: node.mark?.line ?? 0)
@@ -115,7 +118,7 @@ struct RuleParser {
         guard let mapping = node.mapping, mapping.count == 1, let (keyNode, value) = mapping.first,
             let name = keyNode.scalar?.string
         else {
-            reader.error("\(context): each action is one of scan: {…} or log: {…}", at: node)
+            reader.error("\(context): each action is one of scan: {…}, notify: {…} or log: {…}", at: node)
             return nil
         }
         switch name {
@@ -152,10 +155,50 @@ struct RuleParser {
             }
             map.finish()
             return .log(LogActionSpec(message: message, level: level))
+        case "notify":
+            return notify(value, context: context).map(RuleAction.notify)
         default:
-            reader.error("\(context): unknown action '\(name)' (actions: scan, log)", at: keyNode)
+            reader.error("\(context): unknown action '\(name)' (actions: scan, notify, log)", at: keyNode)
             return nil
         }
+    }
+
+    /// `notify: { to: [discord, mail], template: new-media, severity: info, group_by: season, window: 5m,
+    /// cooldown: 1h, ttl: 1d }`
+    func notify(_ value: Node, context: String) -> NotifyActionSpec? {
+        guard let map = reader.mapping(value, path: "\(context): notify") else { return nil }
+        var spec = NotifyActionSpec(channels: [])
+        if let to = map.value("to") {
+            for (channel, item) in strings(to, path: "\(context): notify.to") {
+                spec.channels.append(channel)
+                if !knownChannels.contains(channel) {
+                    let known = knownChannels.sorted().joined(separator: ", ")
+                    reader.error(
+                        "\(context): no notification channel named '\(channel)' (configured: \(known.isEmpty ? "none" : known))",
+                        at: item)
+                }
+            }
+        } else {
+            reader.error("\(context): notify needs 'to' (the channels to send to)", at: value)
+        }
+        if let templateNode = map.value("template"), let template = map.string("template") {
+            spec.template = template
+            if let known = knownTemplates, !known.contains(template) {
+                reader.error(
+                    "\(context): no template named '\(template)' (known: \(known.sorted().joined(separator: ", ")))",
+                    at: templateNode)
+            }
+        }
+        spec.severity = map.choice("severity", as: Severity.self)
+        if let grouping = map.choice("group_by", as: NotifyActionSpec.Grouping.self) { spec.groupBy = grouping }
+        if let window = map.duration("window") { spec.window = window }
+        spec.cooldown = map.duration("cooldown")
+        spec.ttl = map.duration("ttl")
+        if map.value("window") != nil, spec.groupBy == .none {
+            reader.error("\(context): notify.window only applies with group_by: show or season", at: value)
+        }
+        map.finish()
+        return spec
     }
 
     /// A scalar or a list of scalars, with the node of each.

@@ -65,6 +65,39 @@ extension AppDatabase {
                 table.add(column: "gate_checks", .integer).notNull().defaults(to: 0)
             }
         }
+        migrator.registerMigration("v4-notification-outbox") { db in
+            try db.create(table: "delivery") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("key", .text).notNull().unique()
+                table.column("channel", .text).notNull()
+                table.column("rule", .text).notNull()
+                table.column("event_id", .text).notNull()
+                table.column("template", .text).notNull()
+                table.column("severity", .text).notNull()
+                table.column("group_key", .text)
+                table.column("cooldown_key", .text)
+                table.column("items", .text).notNull()
+                table.column("created_at", .double).notNull()
+                table.column("due_at", .double).notNull()
+                table.column("expires_at", .double).notNull()
+                table.column("state", .text).notNull().defaults(to: "pending")
+                table.column("attempts", .integer).notNull().defaults(to: 0)
+                table.column("parts_sent", .integer).notNull().defaults(to: 0)
+                table.column("last_error", .text)
+                table.column("finished_at", .double)
+            }
+            try db.execute(sql: "CREATE INDEX delivery_lane ON delivery(channel, state, due_at, id)")
+            try db.execute(
+                sql: "CREATE INDEX delivery_group ON delivery(channel, rule, group_key) WHERE state = 'pending'")
+            try db.execute(sql: "CREATE INDEX delivery_cooldown ON delivery(channel, rule, cooldown_key, created_at)")
+            try db.create(table: "notify_channel") { table in
+                table.primaryKey("name", .text)
+                table.column("fingerprint", .text).notNull()
+                table.column("blocked_until", .double)
+                table.column("disabled_reason", .text)
+                table.column("telegram_chat", .text)
+            }
+        }
         return migrator
     }
 }

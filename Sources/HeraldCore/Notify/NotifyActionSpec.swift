@@ -10,6 +10,9 @@ public struct NotifyActionSpec: Sendable, Equatable {
         case season
     }
 
+    /// The templates Herald ships with (HeraldNotify holds their text; a test keeps the two in step).
+    public static let builtInTemplates: Set<String> = ["new-media", "playback", "scan", "failure", "event", "test"]
+
     /// Configured channel names.
     public var channels: [String]
     /// Template name; nil picks the channel's default, then the built-in one for the event kind.
