@@ -98,6 +98,7 @@ let package = Package(
             dependencies: [
                 "HeraldCore", "HeraldConfig", "HeraldStore", "HeraldIngest", "HeraldPlex", "HeraldWatch", "HeraldNotify",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -3,6 +3,7 @@ import Foundation
 import HeraldConfig
 import HeraldCore
 import HeraldIngest
+import HeraldNotify
 import HeraldPlex
 import HeraldStore
 import Hummingbird
@@ -97,15 +98,26 @@ public func buildServiceGroup(
             metadata: ["sources.open": "\(configuration.openSources.joined(separator: ", "))"])
     }
 
-    // The HTTP client exists only when there is a Plex server to talk to.
-    let http = configuration.plexServers.isEmpty ? nil : HTTPClient(eventLoopGroupProvider: .singleton)
+    // The HTTP client exists only when there is a Plex server or an HTTP channel to talk to.
+    let channels = configuration.notifications.channels
+    let needsHTTP = !configuration.plexServers.isEmpty || channels.contains { $0.service != .email }
+    let http = needsHTTP ? HTTPClient(eventLoopGroupProvider: .singleton) : nil
+    let templates = try NotificationTemplates(directory: configuration.notifications.templatesDirectory)
     var signals: [String: WakeSignal] = [:]
     var clients: [String: any PlexServerClient] = [:]
     for server in configuration.plexServers {
         signals[server.name] = WakeSignal()
         if let http { clients[server.name] = LivePlexClient(http: http, settings: server) }
     }
-    let wakeSignals = signals
+    var channelSignals: [String: WakeSignal] = [:]
+    for channel in channels { channelSignals[channel.name] = WakeSignal() }
+    let wakeSignals = Array(signals.values) + Array(channelSignals.values)
+    var senders: [ChannelTarget.Service: any ChannelSender] = [.email: SMTPChannelSender()]
+    if let http {
+        for service in [ChannelTarget.Service.discord, .slack, .telegram, .webhook] {
+            senders[service] = HTTPChannelSender(http: http)
+        }
+    }
     let rules = RuleDispatch(configuration: running, logger: logger, now: now)
     let handler: @Sendable () -> DispatchHandler? = { dispatchHandler ?? rules.handler }
     var services: [ServiceGroupConfiguration.ServiceConfiguration] =
@@ -117,11 +129,17 @@ public func buildServiceGroup(
             service: EventDispatcher(
                 database: database, commits: journal.commits, handler: handler,
                 cached: { journal.committedEvent($0) }, forget: { journal.forgetCommitted(upTo: $0) },
-                afterDispatch: { for signal in wakeSignals.values { signal.wake() } }, logger: logger)),
+                afterDispatch: { for signal in wakeSignals { signal.wake() } }, logger: logger)),
         .init(
             service: ScanWorker(
                 database: database, journal: journal, servers: configuration.plexServers, clients: clients,
                 signals: signals, logger: logger, now: now, random: { Double.random(in: 0..<1) })),
+        .init(
+            service: NotifyWorker(
+                database: database, journal: journal, channels: channels, senders: senders,
+                renderer: NotificationRenderer(templates: templates), signals: channelSignals,
+                timeZone: configuration.timeZone ?? .current, metrics: NotifyMetrics(factory: metrics), logger: logger,
+                now: now, random: { Double.random(in: 0..<1) })),
     ]
     if !configuration.watch.roots.isEmpty || !configuration.watch.pollRoots.isEmpty {
         services.append(

@@ -24,6 +24,10 @@ struct OperationsRoutes: Sendable {
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
         router.get("/api/events") { request, _ in await self.events(request) }
+        router.get("/api/deliveries") { request, _ in await self.deliveries(request) }
+        router.post("/api/deliveries/{id}/retry") { request, context in
+            await self.replay(request, id: context.parameters.get("id", as: Int64.self))
+        }
     }
 
     private func ready() async -> Response {
@@ -46,14 +50,56 @@ struct OperationsRoutes: Sendable {
         return Self.json(ready ? .ok : .serviceUnavailable, body)
     }
 
-    private func events(_ request: Request) async -> Response {
+    /// nil when the request may use the API; otherwise the refusal to send.
+    private func refusal(_ request: Request) -> Response? {
         guard let token = configuration.current.api.token else {
             return Self.json(.forbidden, ["error": "the API is disabled: set api.token in the configuration"])
         }
-        let authorized = WebhookAuthenticatorBridge.isAuthorized(token: token, request: request)
-        guard authorized else {
+        guard WebhookAuthenticatorBridge.isAuthorized(token: token, request: request) else {
             return Self.json(.unauthorized, ["error": "missing or wrong API token"])
         }
+        return nil
+    }
+
+    /// `GET /api/deliveries?state=dead&channel=discord&limit=50`: the outbox, newest first.
+    private func deliveries(_ request: Request) async -> Response {
+        if let refusal = refusal(request) { return refusal }
+        let query = request.uri.queryParameters
+        var state: Delivery.State?
+        if let text = query.get("state") {
+            guard let parsed = Delivery.State(rawValue: text) else {
+                let states = Delivery.State.allCases.map(\.rawValue).joined(separator: ", ")
+                return Self.json(.badRequest, ["error": "state must be one of \(states)"])
+            }
+            state = parsed
+        }
+        let limit = query.get("limit").flatMap(Int.init) ?? 50
+        guard (1...1000).contains(limit) else { return Self.json(.badRequest, ["error": "limit must be 1 to 1000"]) }
+        do {
+            let rows = try await database.deliveries(state: state, channel: query.get("channel"), limit: limit)
+            return Self.json(.ok, ["deliveries": rows.map(\.jsonObject)])
+        } catch {
+            return Self.json(.serviceUnavailable, ["error": "the outbox cannot be read: \(error)"])
+        }
+    }
+
+    /// `POST /api/deliveries/{id}/retry`: sends a dead or expired message again.
+    private func replay(_ request: Request, id: Int64?) async -> Response {
+        if let refusal = refusal(request) { return refusal }
+        guard let id else { return Self.json(.badRequest, ["error": "the delivery id must be a number"]) }
+        do {
+            let ttl = try await database.delivery(id: id).flatMap { configuration.current.notifications.channel(named: $0.channel)?.ttl }
+            guard try await database.replayDelivery(id: id, now: Date(), ttl: ttl ?? .seconds(86_400)) else {
+                return Self.json(.conflict, ["error": "delivery \(id) is not dead or expired (or does not exist)"])
+            }
+            return Self.json(.accepted, ["status": "pending", "id": id])
+        } catch {
+            return Self.json(.serviceUnavailable, ["error": "\(error)"])
+        }
+    }
+
+    private func events(_ request: Request) async -> Response {
+        if let refusal = refusal(request) { return refusal }
         let query = request.uri.queryParameters
         var filter = EventFilter(limit: 50)
         do {

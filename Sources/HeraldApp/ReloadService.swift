@@ -46,6 +46,7 @@ struct ReloadService: Service {
         if new.stateDirectory != old.stateDirectory { restartNeeded.append("state_directory") }
         if new.logging.format != old.logging.format { restartNeeded.append("log.format") }
         if new.journal != old.journal { restartNeeded.append("journal") }
+        if new.notifications != old.notifications { restartNeeded.append("notifications") }
         running.replace(with: new)
         ingest.replace(with: new.ingestSettings)
         logLevel.replace(with: new.logging.level.loggerLevel)

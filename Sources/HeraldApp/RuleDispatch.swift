@@ -1,6 +1,8 @@
 import Foundation
+import GRDB
 import HeraldConfig
 import HeraldCore
+import HeraldNotify
 import HeraldStore
 import Logging
 
@@ -31,8 +33,15 @@ public struct RuleDispatch: Sendable {
             let scans = ScanBatch(db)
             var kinds = RuleEngine.KindIndex()
             for entry in entries {
+                var item: NotificationItem?
                 for decision in engine.decisions(for: entry.event, index: &kinds) {
                     switch decision.action {
+                    case .notify(let spec):
+                        let made = item ?? NotificationItem(event: entry.event)
+                        item = made
+                        try Self.enqueue(
+                            made, spec: spec, rule: decision.rule, notifications: configuration.notifications, db: db,
+                            now: now)
                     case .scan(let spec):
                         try scans.schedule(
                             event: entry.event, spec: spec, servers: configuration.plexServers, sections: sections,
@@ -49,6 +58,24 @@ public struct RuleDispatch: Sendable {
                 }
             }
             try scans.flush()
+        }
+    }
+
+    /// Records one `notify` action's message for each of its channels.
+    static func enqueue(
+        _ item: NotificationItem, spec: NotifyActionSpec, rule: String, notifications: NotificationConfiguration,
+        db: Database, now: Date
+    ) throws {
+        for name in spec.channels {
+            guard let channel = notifications.channel(named: name) else { continue }
+            // A channel's own failure is never reported to itself (it would fail again, forever).
+            if item.kind.hasPrefix("herald.delivery."), item.detail["channel"] == name { continue }
+            let template = spec.template ?? channel.template ?? NotificationTemplates.defaultName(forKind: item.kind)
+            let severity =
+                spec.severity ?? NotificationTemplates.defaultSeverity(template: template, kind: item.kind)
+            _ = try AppDatabase.enqueueNotification(
+                db, item: item, channel: channel, spec: spec, rule: rule, template: template, severity: severity,
+                now: now)
         }
     }
 }

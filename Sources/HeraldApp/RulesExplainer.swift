@@ -1,6 +1,7 @@
 import Foundation
 import HeraldConfig
 import HeraldCore
+import HeraldNotify
 import HeraldIngest
 import HeraldPlex
 import HeraldStore
@@ -91,9 +92,39 @@ public struct RulesExplainer {
                     "  scan (\(decision.rule)): wait \(spec.wait.shortDescription), max_wait \(spec.maxWait.shortDescription), "
                         + "priority \(spec.priority)")
                 lines += scanLines(event, spec)
+            case .notify(let spec):
+                lines += notifyLines(event, spec, rule: decision.rule)
             }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The channels, template and grouping, and the message as it would be rendered now.
+    private func notifyLines(_ event: Event, _ spec: NotifyActionSpec, rule: String) -> [String] {
+        var header = "  notify (\(rule)): to \(spec.channels.joined(separator: ", "))"
+        if spec.groupBy != .none { header += ", group_by \(spec.groupBy.rawValue) within \(spec.window.shortDescription)" }
+        if let cooldown = spec.cooldown { header += ", cooldown \(cooldown.shortDescription)" }
+        var lines = [header]
+        let item = NotificationItem(event: event)
+        guard let templates = try? NotificationTemplates(directory: configuration.notifications.templatesDirectory)
+        else { return lines + ["    (templates do not load: run herald check)"] }
+        let renderer = NotificationRenderer(templates: templates)
+        for name in spec.channels {
+            guard let channel = configuration.notifications.channel(named: name) else { continue }
+            let template = spec.template ?? channel.template ?? NotificationTemplates.defaultName(forKind: event.kind)
+            let severity = spec.severity ?? NotificationTemplates.defaultSeverity(template: template, kind: event.kind)
+            if severity < channel.minimumSeverity {
+                lines.append("    \(name): below the channel's floor (\(channel.minimumSeverity.rawValue)) → not sent")
+                continue
+            }
+            let content = renderer.render(
+                template: template, items: [item], severity: severity, rule: rule, channel: name, now: event.receivedAt)
+            lines.append("    \(name) (\(channel.service.rawValue), template \(template), \(severity.rawValue)): \(content.title)")
+            for line in content.body.split(separator: "\n", omittingEmptySubsequences: false) {
+                lines.append("      | \(line)")
+            }
+        }
+        return lines
     }
 
     private func scanLines(_ event: Event, _ spec: ScanActionSpec) -> [String] {

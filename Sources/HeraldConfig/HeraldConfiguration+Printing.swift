@@ -37,7 +37,54 @@ extension HeraldConfiguration {
                 ]
             }
         }
+        lines += notificationLines
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    private var notificationLines: [String] {
+        var lines = ["notifications:"]
+        if let directory = notifications.templatesDirectory {
+            lines.append("  templates_directory: \(quoted(directory))")
+        }
+        lines.append(notifications.channels.isEmpty ? "  channels: {}" : "  channels:")
+        for channel in notifications.channels {
+            lines.append("    \(channel.name):")
+            lines.append("      type: \(channel.service.rawValue)")
+            switch channel.target {
+            case .discord(let target):
+                lines += ["      url: discord://\(target.webhookID)/<redacted>", "      base_url: \(quoted(target.baseURL))"]
+                lines.append("      mentions: [\(target.mentions.joined(separator: ", "))]")
+            case .slack:
+                lines.append("      url: <redacted>")
+            case .telegram(let target):
+                lines.append("      url: tgram://<redacted>/\(target.chat)\(target.topic.map { ":\($0)" } ?? "")")
+                lines += ["      base_url: \(quoted(target.baseURL))", "      parse_mode: \(target.parseMode.rawValue)"]
+            case .email(let target):
+                lines += [
+                    "      host: \(quoted(target.host))", "      port: \(target.port)",
+                    "      security: \(target.security.rawValue)", "      from: \(quoted(target.from))",
+                    "      to: [\(target.to.map(quoted).joined(separator: ", "))]",
+                ]
+                if let username = target.username {
+                    lines += ["      username: \(quoted(username))", "      password: <redacted>"]
+                }
+            case .webhook(let target):
+                lines += ["      url: \(quoted(target.url))", "      method: \(target.method.rawValue)"]
+                lines.append("      secret: \(target.secret == nil ? "null" : "<redacted>")")
+            }
+            lines.append("      min_severity: \(channel.minimumSeverity.rawValue)")
+            if let template = channel.template { lines.append("      template: \(quoted(template))") }
+            if let quiet = channel.quietHours {
+                func clock(_ minutes: Int) -> String {
+                    (minutes / 60 < 10 ? "0" : "") + "\(minutes / 60):" + (minutes % 60 < 10 ? "0" : "") + "\(minutes % 60)"
+                }
+                lines.append(
+                    "      quiet_hours: {from: \"\(clock(quiet.start))\", to: \"\(clock(quiet.end))\", mode: \(quiet.mode.rawValue)}")
+            }
+            lines.append("      rate_limit: \(channel.effectiveRateLimit.map { "\($0)" } ?? "none")")
+            lines.append("      ttl: \(seconds(channel.ttl))")
+        }
+        return lines
     }
 
     private func credentialLines(_ credentials: SourceCredentials, indent: String) -> [String] {

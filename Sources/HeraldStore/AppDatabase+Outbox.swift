@@ -137,18 +137,31 @@ extension AppDatabase {
         return .queued
     }
 
-    /// The channel's next message to send at `now`, oldest first (order is kept within a channel).
+    /// Claims the channel's next messages due at `now`, oldest first (order is kept within a
+    /// channel), marking them `sending` and counting the attempt, in one transaction.
     ///
     /// - Parameter failuresOnly: During quiet hours in `hold` mode only failures go out.
-    public func nextDelivery(channel: String, now: Date, failuresOnly: Bool = false) async throws -> Delivery? {
-        try await writer.read { db in
-            try Row.fetchOne(
+    public func claimDeliveries(channel: String, now: Date, failuresOnly: Bool = false, limit: Int = 16) async throws
+        -> [Delivery]
+    {
+        try await writer.write { db in
+            let rows = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT * FROM delivery WHERE channel = ? AND state = 'pending' AND due_at <= ?
-                    \(failuresOnly ? "AND severity = 'failure'" : "") ORDER BY due_at, id LIMIT 1
-                    """, arguments: [channel, now.timeIntervalSince1970]
+                    \(failuresOnly ? "AND severity = 'failure'" : "") ORDER BY due_at, id LIMIT ?
+                    """, arguments: [channel, now.timeIntervalSince1970, limit]
             ).map(Self.delivery)
+            for row in rows {
+                try db.cachedStatement(sql: "UPDATE delivery SET state = 'sending', attempts = attempts + 1 WHERE id = ?")
+                    .execute(arguments: [row.id])
+            }
+            return rows.map { row in
+                var row = row
+                row.state = .sending
+                row.attempts += 1
+                return row
+            }
         }
     }
 
@@ -162,36 +175,38 @@ extension AppDatabase {
         }
     }
 
-    public func markSending(id: Int64) async throws {
+    /// Records the ends of a batch of attempts in one transaction. A retry also blocks the
+    /// channel's lane until its time; claimed rows not listed go back to pending untouched.
+    public func recordDeliveries(
+        _ resolutions: [(id: Int64, resolution: DeliveryResolution)], unsent: [Int64], channel: String
+    ) async throws {
         try await writer.write { db in
-            try db.execute(
-                sql: "UPDATE delivery SET state = 'sending', attempts = attempts + 1 WHERE id = ?", arguments: [id])
-        }
-    }
-
-    /// Records an attempt's end; a retry also blocks the channel's lane until its time.
-    public func resolveDelivery(id: Int64, channel: String, _ resolution: DeliveryResolution) async throws {
-        try await writer.write { db in
-            switch resolution {
-            case .sent(let at):
+            for (id, resolution) in resolutions {
+                switch resolution {
+                case .sent(let at):
+                    try db.cachedStatement(
+                        sql: "UPDATE delivery SET state = 'sent', finished_at = ?, last_error = NULL WHERE id = ?"
+                    ).execute(arguments: [at.timeIntervalSince1970, id])
+                case .retry(let until, let parts, let reason):
+                    try db.execute(
+                        sql: "UPDATE delivery SET state = 'pending', parts_sent = ?, last_error = ? WHERE id = ?",
+                        arguments: [parts, reason, id])
+                    try db.execute(
+                        sql: "UPDATE notify_channel SET blocked_until = ? WHERE name = ?",
+                        arguments: [until.timeIntervalSince1970, channel])
+                case .dead(let at, let reason):
+                    try db.execute(
+                        sql: "UPDATE delivery SET state = 'dead', finished_at = ?, last_error = ? WHERE id = ?",
+                        arguments: [at.timeIntervalSince1970, reason, id])
+                case .expired(let at):
+                    try db.execute(
+                        sql: "UPDATE delivery SET state = 'expired', finished_at = ? WHERE id = ?",
+                        arguments: [at.timeIntervalSince1970, id])
+                }
+            }
+            for id in unsent {
                 try db.execute(
-                    sql: "UPDATE delivery SET state = 'sent', finished_at = ?, last_error = NULL WHERE id = ?",
-                    arguments: [at.timeIntervalSince1970, id])
-            case .retry(let until, let parts, let reason):
-                try db.execute(
-                    sql: "UPDATE delivery SET state = 'pending', parts_sent = ?, last_error = ? WHERE id = ?",
-                    arguments: [parts, reason, id])
-                try db.execute(
-                    sql: "UPDATE notify_channel SET blocked_until = ? WHERE name = ?",
-                    arguments: [until.timeIntervalSince1970, channel])
-            case .dead(let at, let reason):
-                try db.execute(
-                    sql: "UPDATE delivery SET state = 'dead', finished_at = ?, last_error = ? WHERE id = ?",
-                    arguments: [at.timeIntervalSince1970, reason, id])
-            case .expired(let at):
-                try db.execute(
-                    sql: "UPDATE delivery SET state = 'expired', finished_at = ? WHERE id = ?",
-                    arguments: [at.timeIntervalSince1970, id])
+                    sql: "UPDATE delivery SET state = 'pending', attempts = attempts - 1 WHERE id = ?", arguments: [id])
             }
         }
     }
@@ -285,6 +300,12 @@ extension AppDatabase {
                 db, sql: "SELECT * FROM delivery \(filter) ORDER BY id DESC LIMIT ?",
                 arguments: StatementArguments(arguments)
             ).map(Self.delivery)
+        }
+    }
+
+    public func delivery(id: Int64) async throws -> Delivery? {
+        try await writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM delivery WHERE id = ?", arguments: [id]).map(Self.delivery)
         }
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import HeraldApp
 import HeraldConfig
+import HeraldNotify
 
 /// `herald check`: validate the configuration without starting anything.
 struct Check: ParsableCommand {
@@ -15,6 +16,13 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let configuration = try options.load()
+        do {
+            _ = try NotificationTemplates(directory: configuration.notifications.templatesDirectory)
+        } catch {
+            for problem in error.problems { printError("\(problem)") }
+            printError("\(options.config): \(error.problems.count) template problem(s)")
+            throw ExitCode(78)
+        }
         if print { Swift.print(configuration.effectiveYAML, terminator: "") }
         for source in configuration.openSources {
             printError(
