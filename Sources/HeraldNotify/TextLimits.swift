@@ -40,7 +40,9 @@ enum TextLimits {
                 end = next
                 index = next
             }
-            let cut = lastNewline ?? lastSpace ?? end
+            // A break in the first half would waste most of the piece: cut there only when it is late.
+            let half = rest.utf16.index(rest.startIndex, offsetBy: limit / 2)
+            let cut = [lastNewline, lastSpace].compactMap { $0 }.first { $0 >= half } ?? end
             let piece = rest[..<cut]
             pieces.append(String(piece.hasSuffix("\n") ? piece.dropLast() : piece))
             rest = rest[cut...]

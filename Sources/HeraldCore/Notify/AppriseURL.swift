@@ -14,6 +14,7 @@ public enum AppriseURL {
     }
 
     public static func parse(_ text: String) throws(Problem) -> ChannelTarget {
+        if text.lowercased().hasPrefix("tgram://") { return .telegram(try telegram(String(text.dropFirst(8)))) }
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased() else {
             throw Problem(description: "not a URL: expected a form such as discord://ID/TOKEN or tgram://TOKEN/CHAT")
         }
@@ -33,8 +34,6 @@ public enum AppriseURL {
             }
             return .slack(
                 SlackTarget(url: Secret("https://hooks.slack.com/services/\(host)/\(segments[0])/\(segments[1])")))
-        case "tgram":
-            return .telegram(try telegram(host: host, segments: segments, components: components))
         case "mailto", "mailtos":
             return .email(try email(scheme: scheme, host: host, components: components, query: query))
         case "json", "jsons":
@@ -62,18 +61,16 @@ public enum AppriseURL {
         }
     }
 
-    private static func telegram(host: String, segments: [String], components: URLComponents) throws(Problem)
-        -> TelegramTarget
-    {
-        // Bot tokens hold a colon (`123456:ABC…`), which URL parsing takes for a port.
-        let token = host + (components.port.map { ":\($0)" } ?? "")
-        let raw = [components.percentEncodedUser, components.percentEncodedPassword].compactMap { $0 }
-        let fullToken = raw.isEmpty ? token : raw.joined(separator: ":") + "@" + token
-        guard !host.isEmpty, let chatText = segments.first else {
+    /// `TOKEN/CHAT[:TOPIC]` or `TOKEN/CHAT/TOPIC`; read by hand because bot tokens hold a colon
+    /// (`123456:ABC…`) that URL parsing would take for a port.
+    private static func telegram(_ rest: String) throws(Problem) -> TelegramTarget {
+        let segments = rest.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
+        guard segments.count >= 2, segments.count <= 3, !segments[0].isEmpty else {
             throw Problem(description: "a Telegram URL is tgram://BOT_TOKEN/CHAT_ID[:TOPIC]")
         }
+        let chatText = segments[1]
         var chatPart = chatText
-        var topicText: String? = segments.count > 1 ? segments[1] : nil
+        var topicText: String? = segments.count > 2 ? segments[2] : nil
         if let colon = chatText.lastIndex(of: ":") {
             chatPart = String(chatText[..<colon])
             topicText = String(chatText[chatText.index(after: colon)...])
@@ -82,7 +79,7 @@ public enum AppriseURL {
             throw Problem(
                 description: "Telegram chat '\(chatPart)' must be a numeric id (such as -1001234567890) or @channel")
         }
-        var target = TelegramTarget(token: Secret(fullToken), chat: chat)
+        var target = TelegramTarget(token: Secret(segments[0]), chat: chat)
         if let topicText {
             guard let topic = Int64(topicText), topic > 0 else {
                 throw Problem(description: "Telegram topic '\(topicText)' must be a positive number")
