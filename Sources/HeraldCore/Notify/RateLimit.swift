@@ -71,8 +71,9 @@ public struct TokenBucket: Sendable, Equatable {
     /// is free (and takes nothing).
     public mutating func take(now: Date) -> Date? {
         refill(now: now)
-        if tokens >= 1 {
-            tokens -= 1
+        // Dates are floating point: a token due at exactly `now` may compute as 0.999999….
+        if tokens >= 1 - 1e-6 {
+            tokens = max(0, tokens - 1)
             return nil
         }
         let perToken = limit.interval.timeInterval / Double(limit.count)

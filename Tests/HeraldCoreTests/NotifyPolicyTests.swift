@@ -1,0 +1,72 @@
+import Foundation
+import HeraldCore
+import Testing
+
+@Suite struct NotifyPolicyTests {
+    let paris = TimeZone(identifier: "Europe/Paris")!
+
+    func date(_ text: String) -> Date {
+        let formatter = ISO8601DateFormatter()
+        return formatter.date(from: text)!
+    }
+
+    @Test func quietHoursCrossMidnightInTheConfiguredZone() {
+        let quiet = QuietHours(start: 22 * 60, end: 7 * 60, mode: .hold)
+        // 21:59 and 07:00 Paris time are outside; 22:00, 03:00 and 06:59 are inside.
+        #expect(!quiet.contains(date("2026-11-22T20:59:00Z"), in: paris))
+        #expect(quiet.contains(date("2026-11-22T21:00:00Z"), in: paris))
+        #expect(quiet.contains(date("2026-11-23T02:00:00Z"), in: paris))
+        #expect(quiet.contains(date("2026-11-23T05:59:00Z"), in: paris))
+        #expect(!quiet.contains(date("2026-11-23T06:00:00Z"), in: paris))
+        #expect(quiet.end(after: date("2026-11-22T21:30:00Z"), in: paris) == date("2026-11-23T06:00:00Z"))
+    }
+
+    @Test func quietHoursFollowDaylightSavingChanges() {
+        let quiet = QuietHours(start: 22 * 60, end: 7 * 60, mode: .silent)
+        // The night of 28–29 March 2026 loses an hour: 07:00 local is 05:00 UTC on the 29th.
+        #expect(quiet.end(after: date("2026-03-28T22:00:00Z"), in: paris) == date("2026-03-29T05:00:00Z"))
+        #expect(quiet.contains(date("2026-03-29T04:59:00Z"), in: paris))
+        #expect(!quiet.contains(date("2026-03-29T05:00:00Z"), in: paris))
+    }
+
+    @Test func clockTimesParseStrictly() {
+        #expect(QuietHours.minutes("07:30") == 450)
+        #expect(QuietHours.minutes("7:05") == 425)
+        #expect(QuietHours.minutes("24:00") == nil)
+        #expect(QuietHours.minutes("7") == nil)
+        #expect(QuietHours.minutes("07:3") == nil)
+    }
+
+    @Test func theTokenBucketAllowsABurstThenPacesExactly() {
+        var bucket = TokenBucket(limit: RateLimit(count: 5, per: .seconds(2)))
+        let start = Date(timeIntervalSince1970: 1000)
+        for _ in 0..<5 { #expect(bucket.take(now: start) == nil) }
+        #expect(bucket.take(now: start) == start.addingTimeInterval(0.4))
+        #expect(bucket.take(now: start.addingTimeInterval(0.4)) == nil)
+        #expect(bucket.take(now: start.addingTimeInterval(0.4)) == start.addingTimeInterval(0.8))
+        bucket.drain(now: start.addingTimeInterval(10))
+        #expect(bucket.take(now: start.addingTimeInterval(10)) == start.addingTimeInterval(10.4))
+    }
+
+    @Test func rateLimitsParseTheUsualForms() {
+        #expect(RateLimit("5/2s") == RateLimit(count: 5, per: .seconds(2)))
+        #expect(RateLimit("30/min") == RateLimit(count: 30, per: .seconds(60)))
+        #expect(RateLimit("1/s") == RateLimit(count: 1, per: .seconds(1)))
+        #expect(RateLimit("0/s") == nil)
+        #expect(RateLimit("fast") == nil)
+    }
+
+    @Test func groupAndCooldownKeys() {
+        let item = NotificationItem(
+            eventID: "e", kind: "sonarr.download", source: "sonarr", receivedAt: Date(),
+            media: MediaInfo(title: "Pilot", show: "Show", season: 1, episodes: [1]))
+        #expect(item.groupKey(.none) == nil)
+        #expect(item.groupKey(.show) == "show:Show")
+        #expect(item.groupKey(.season) == "season:Show:1")
+        var other = item
+        other.eventID = "f"
+        #expect(other.cooldownKey == item.cooldownKey)
+        other.media.episodes = [2]
+        #expect(other.cooldownKey != item.cooldownKey)
+    }
+}
