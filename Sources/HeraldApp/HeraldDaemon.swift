@@ -101,7 +101,13 @@ public func buildServiceGroup(
     // The HTTP client exists only when there is a Plex server or an HTTP channel to talk to.
     let channels = configuration.notifications.channels
     let needsHTTP = !configuration.plexServers.isEmpty || channels.contains { $0.service != .email }
-    let http = needsHTTP ? HTTPClient(eventLoopGroupProvider: .singleton) : nil
+    // Redirects are not followed: a webhook that moved is a configuration error to report, not a
+    // hop to take silently (Standard Webhooks treats 3xx as a failure).
+    let http =
+        needsHTTP
+        ? HTTPClient(
+            eventLoopGroupProvider: .singleton, configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
+        : nil
     let templates = try NotificationTemplates(directory: configuration.notifications.templatesDirectory)
     var signals: [String: WakeSignal] = [:]
     var clients: [String: any PlexServerClient] = [:]

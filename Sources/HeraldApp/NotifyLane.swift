@@ -2,6 +2,7 @@ import Foundation
 import HeraldCore
 import HeraldNotify
 import HeraldStore
+import CoreMetrics
 import Logging
 
 /// One channel's lane of the notification worker.
@@ -10,64 +11,90 @@ struct NotifyLane {
     let channel: ChannelSettings
     let sender: any ChannelSender
     let signal: WakeSignal
+    /// This channel's counters, made once (looking a counter up per message costs a lock and a hash).
+    let counters: NotifyMetrics.Counters
     var logger: Logger { worker.logger }
+
+    /// What a sent batch leaves to record at the lane's next write.
+    struct Outcomes {
+        var resolutions: [(id: Int64, resolution: DeliveryResolution)] = []
+        var unsent: [Int64] = []
+        var failures: [[String: String]] = []
+    }
 
     func run() async {
         var state: ChannelState
         do {
             state = try await worker.database.channelState(name: channel.name, fingerprint: channel.fingerprint)
         } catch {
-            logger.error("cannot read a channel's state", metadata: ["notify.channel": "\(channel.name)", "error": "\(error)"])
+            logger.error(
+                "cannot read a channel's state", metadata: ["notify.channel": "\(channel.name)", "error": "\(error)"])
             state = ChannelState(fingerprint: channel.fingerprint)
         }
         var bucket = channel.effectiveRateLimit.map(TokenBucket.init)
         var announcedDisabled = false
+        var outcomes = Outcomes()
         while !Task.isCancelled {
             let now = worker.now()
-            await expire(now: now)
-            if let reason = state.disabledReason {
-                if !announcedDisabled {
-                    announcedDisabled = true
-                    logger.error(
-                        "notification channel disabled by its service; change its URL in the configuration to enable it",
-                        metadata: ["notify.channel": "\(channel.name)", "reason": "\(reason)"])
-                }
-                _ = try? await worker.database.killPendingDeliveries(
-                    channel: channel.name, reason: "channel disabled: \(reason)", now: now)
-                await signal.wait(for: .seconds(30))
-                continue
-            }
-            if let blocked = state.blockedUntil, blocked > now {
-                await sleep(blocked.timeIntervalSince(now))
-                continue
-            }
-            if channel.service == .discord, let pause = worker.discordPause.remaining(at: now) {
-                await sleep(pause)
-                continue
+            // Why the lane may not send now, and for how long (nil: it may).
+            var hold: TimeInterval?
+            if state.disabledReason != nil {
+                hold = 30
+            } else if let blocked = state.blockedUntil, blocked > now {
+                hold = blocked.timeIntervalSince(now)
+            } else if channel.service == .discord, let pause = worker.discordPause.remaining(at: now) {
+                hold = pause
             }
             let quiet = channel.quietHours.map { $0.contains(now, in: worker.timeZone) } ?? false
             let holding = quiet && channel.quietHours?.mode == .hold
             let batch: [Delivery]
+            var nextDue: Date?
             do {
-                batch = try await worker.database.claimDeliveries(
-                    channel: channel.name, now: now, failuresOnly: holding, limit: bucket == nil ? 16 : 1)
+                let cycle = try await worker.database.cycleDeliveries(
+                    channel: channel.name, resolutions: outcomes.resolutions, unsent: outcomes.unsent,
+                    claim: hold != nil ? 0 : (bucket == nil ? 32 : 1), now: now, failuresOnly: holding)
+                batch = cycle.claimed
+                nextDue = cycle.nextDue
+                report(expired: cycle.expired)
             } catch {
                 logger.error("outbox unreadable", metadata: ["notify.channel": "\(channel.name)", "error": "\(error)"])
                 await signal.wait(for: .seconds(5))
                 continue
             }
+            for detail in outcomes.failures { await worker.emit("herald.delivery.failed", detail: detail) }
+            outcomes = Outcomes()
+            if let hold {
+                if let reason = state.disabledReason {
+                    if !announcedDisabled {
+                        announcedDisabled = true
+                        logger.error(
+                            "notification channel disabled by its service; change its URL in the configuration to enable it",
+                            metadata: ["notify.channel": "\(channel.name)", "reason": "\(reason)"])
+                    }
+                    _ = try? await worker.database.killPendingDeliveries(
+                        channel: channel.name, reason: "channel disabled: \(reason)", now: now)
+                    await signal.wait(for: .seconds(hold))
+                } else {
+                    await sleep(hold)
+                }
+                continue
+            }
             guard !batch.isEmpty else {
                 var wait = 5.0
-                if let next = try? await worker.database.nextDueDate(channel: channel.name) {
-                    wait = max(0, min(next.timeIntervalSince(now), wait))
-                }
+                if let next = nextDue { wait = max(0, min(next.timeIntervalSince(now), wait)) }
                 if holding, let end = channel.quietHours?.end(after: now, in: worker.timeZone) {
                     wait = max(wait, min(end.timeIntervalSince(now), 60))
                 }
                 await signal.wait(for: .milliseconds(Int64(max(wait, 0.001) * 1000)))
                 continue
             }
-            await send(batch, quiet: quiet, bucket: &bucket, state: &state)
+            outcomes = await send(batch, quiet: quiet, bucket: &bucket, state: &state)
+        }
+        // Stopping: record what the last batch achieved, so nothing delivered is sent again.
+        if !outcomes.resolutions.isEmpty || !outcomes.unsent.isEmpty {
+            _ = try? await worker.database.cycleDeliveries(
+                channel: channel.name, resolutions: outcomes.resolutions, unsent: outcomes.unsent, claim: 0,
+                now: worker.now())
         }
     }
 
@@ -75,11 +102,9 @@ struct NotifyLane {
         try? await Task.sleep(for: .milliseconds(Int64(max(1, min(seconds, 3600) * 1000))))
     }
 
-    private func expire(now: Date) async {
-        guard let expired = try? await worker.database.expireDeliveries(channel: channel.name, now: now),
-            !expired.isEmpty
-        else { return }
-        worker.metrics.expired(channel.name, count: expired.count)
+    private func report(expired: [Delivery]) {
+        guard !expired.isEmpty else { return }
+        counters.expired.increment(by: expired.count)
         logger.warning(
             "notifications expired before they could be delivered",
             metadata: [
@@ -90,14 +115,14 @@ struct NotifyLane {
 
     /// Sends a claimed batch in order; the first message that is not delivered ends the batch and
     /// the rest go back to pending, so order is kept.
-    private func send(_ batch: [Delivery], quiet: Bool, bucket: inout TokenBucket?, state: inout ChannelState) async {
-        var resolutions: [(id: Int64, resolution: DeliveryResolution)] = []
-        var unsent: [Int64] = []
-        var events: [[String: String]] = []
+    private func send(_ batch: [Delivery], quiet: Bool, bucket: inout TokenBucket?, state: inout ChannelState) async
+        -> Outcomes
+    {
+        var outcomes = Outcomes()
         var stop = false
         for delivery in batch {
-            if stop {
-                unsent.append(delivery.id)
+            if stop || Task.isCancelled {
+                outcomes.unsent.append(delivery.id)
                 continue
             }
             if var current = bucket {
@@ -109,10 +134,14 @@ struct NotifyLane {
             }
             let now = worker.now()
             let content = worker.renderer.render(
-                template: delivery.template, items: delivery.items, severity: delivery.severity, rule: delivery.rule,
-                channel: channel.name, now: now)
+                template: delivery.template, itemsJSON: delivery.itemsJSON, decode: { delivery.items },
+                severity: delivery.severity, rule: delivery.rule, channel: channel.name, now: now)
+            // Only a webhook body template reads the items themselves.
+            var needsItems = false
+            if case .webhook(let target) = channel.target, target.body != nil { needsItems = true }
             var message = OutgoingMessage(
-                content: content, items: delivery.items, rule: delivery.rule, channel: channel.name, key: delivery.key,
+                content: content, items: needsItems ? delivery.items : [], rule: delivery.rule, channel: channel.name,
+                key: delivery.key,
                 silent: quiet && channel.quietHours?.mode == .silent && delivery.severity < .failure,
                 firstPart: delivery.partsSent, telegramChat: state.telegramChat.flatMap(TelegramChat.init))
             var report = await sender.send(message, to: channel, now: now)
@@ -129,24 +158,32 @@ struct NotifyLane {
                     report.result = .permanent(reason: "Telegram asked to migrate twice: \(reason)", disableChannel: false)
                 }
             }
-            let metadata: Logger.Metadata = [
+            // Built only when a line is logged (a closure): a delivered message logs nothing at info.
+            var metadata: Logger.Metadata {
+                [
                 "notify.channel": "\(channel.name)", "delivery.id": "\(delivery.id)", "delivery.key": "\(delivery.key)",
                 "delivery.attempt": "\(delivery.attempts)",
-            ]
+                ]
+            }
+            if Task.isCancelled, case .retry = report.result {
+                // Cut short by a shutdown: not an attempt; it goes out after the restart.
+                outcomes.unsent.append(delivery.id)
+                continue
+            }
             switch report.result {
             case .delivered(let answer):
-                resolutions.append((delivery.id, .sent(at: worker.now())))
-                worker.metrics.sent(channel.name)
+                outcomes.resolutions.append((delivery.id, .sent(at: worker.now())))
+                counters.sent.increment()
                 logger.debug("notification delivered", metadata: metadata.merging(["answer": "\(answer)"]) { $1 })
             case .retry(let after, let reason, let global):
                 let backoff = channel.retry.delay(afterFailures: delivery.attempts, random: worker.random())
                 let delay = after ?? backoff
                 let until = worker.now().addingTimeInterval(delay)
-                resolutions.append((delivery.id, .retry(until: until, partsSent: report.partsDelivered, reason: reason)))
+                outcomes.resolutions.append((delivery.id, .retry(until: until, partsSent: report.partsDelivered, reason: reason)))
                 state.blockedUntil = until
                 if after != nil { bucket?.drain(now: worker.now()) }
                 if global, channel.service == .discord { worker.discordPause.pause(until: until) }
-                worker.metrics.retried(channel.name)
+                counters.retried.increment()
                 logger.warning(
                     "notification will be retried",
                     metadata: metadata.merging([
@@ -155,10 +192,10 @@ struct NotifyLane {
                     ]) { $1 })
                 stop = true
             case .permanent(let reason, let disable):
-                resolutions.append((delivery.id, .dead(at: worker.now(), reason: reason)))
-                worker.metrics.failed(channel.name)
+                outcomes.resolutions.append((delivery.id, .dead(at: worker.now(), reason: reason)))
+                counters.failed.increment()
                 logger.error("notification failed permanently", metadata: metadata.merging(["reason": "\(reason)"]) { $1 })
-                events.append([
+                outcomes.failures.append([
                     "channel": channel.name, "reason": reason, "rule": delivery.rule, "cause": delivery.eventID,
                     "delivery": String(delivery.id),
                 ])
@@ -168,17 +205,10 @@ struct NotifyLane {
                     stop = true
                 }
             case .migrated(_, let reason):
-                resolutions.append((delivery.id, .dead(at: worker.now(), reason: reason)))
-                worker.metrics.failed(channel.name)
+                outcomes.resolutions.append((delivery.id, .dead(at: worker.now(), reason: reason)))
+                counters.failed.increment()
             }
         }
-        do {
-            try await worker.database.recordDeliveries(resolutions, unsent: unsent, channel: channel.name)
-        } catch {
-            logger.error(
-                "cannot record notification outcomes; they may be sent again",
-                metadata: ["notify.channel": "\(channel.name)", "error": "\(error)"])
-        }
-        for detail in events { await worker.emit("herald.delivery.failed", detail: detail) }
+        return outcomes
     }
 }

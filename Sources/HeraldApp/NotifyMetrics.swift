@@ -6,15 +6,21 @@ import Metrics
 struct NotifyMetrics: Sendable {
     let factory: any MetricsFactory
 
-    private func counter(_ label: String, _ channel: String) -> Counter {
-        Counter(label: label, dimensions: [("channel", channel)], factory: factory)
+    /// One channel's counters.
+    struct Counters: Sendable {
+        let sent: Counter
+        let retried: Counter
+        let failed: Counter
+        let expired: Counter
     }
 
-    func sent(_ channel: String) { counter("herald_notifications_sent_total", channel).increment() }
-    func retried(_ channel: String) { counter("herald_notifications_retried_total", channel).increment() }
-    func failed(_ channel: String) { counter("herald_notifications_failed_total", channel).increment() }
-    func expired(_ channel: String, count: Int) {
-        counter("herald_notifications_expired_total", channel).increment(by: count)
+    func counters(_ channel: String) -> Counters {
+        func counter(_ label: String) -> Counter {
+            Counter(label: label, dimensions: [("channel", channel)], factory: factory)
+        }
+        return Counters(
+            sent: counter("herald_notifications_sent_total"), retried: counter("herald_notifications_retried_total"),
+            failed: counter("herald_notifications_failed_total"), expired: counter("herald_notifications_expired_total"))
     }
 
     func depth(_ channel: String, pending: Int, oldest: Date?, now: Date) {

@@ -51,7 +51,10 @@ struct NotifyWorker: Service {
                 for channel in channels {
                     guard let sender = senders[channel.service], let signal = signals[channel.name] else { continue }
                     group.addTask {
-                        await NotifyLane(worker: self, channel: channel, sender: sender, signal: signal).run()
+                        await NotifyLane(
+                            worker: self, channel: channel, sender: sender, signal: signal,
+                            counters: metrics.counters(channel.name)
+                        ).run()
                     }
                 }
                 group.addTask { await updateDepthMetrics() }

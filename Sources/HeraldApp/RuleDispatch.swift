@@ -66,6 +66,7 @@ public struct RuleDispatch: Sendable {
         _ item: NotificationItem, spec: NotifyActionSpec, rule: String, notifications: NotificationConfiguration,
         db: Database, now: Date
     ) throws {
+        let encoded = try AppDatabase.encodeItems([item])
         for name in spec.channels {
             guard let channel = notifications.channel(named: name) else { continue }
             // A channel's own failure is never reported to itself (it would fail again, forever).
@@ -75,7 +76,7 @@ public struct RuleDispatch: Sendable {
                 spec.severity ?? NotificationTemplates.defaultSeverity(template: template, kind: item.kind)
             _ = try AppDatabase.enqueueNotification(
                 db, item: item, channel: channel, spec: spec, rule: rule, template: template, severity: severity,
-                now: now)
+                now: now, encoded: encoded)
         }
     }
 }

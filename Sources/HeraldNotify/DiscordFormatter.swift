@@ -46,7 +46,7 @@ enum DiscordFormatter {
                     embed["footer"] = ["text": footer]
                     size += footer.utf16.count
                 }
-                embed["timestamp"] = ISO8601DateFormatter().string(from: content.timestamp)
+                embed["timestamp"] = content.timestamp.formatted(.iso8601)
                 if let image = content.imageURL { embed["thumbnail"] = ["url": image] }
             }
             embeds.append((embed, size))

@@ -48,9 +48,11 @@ public struct HTTPChannelSender: ChannelSender {
                 Request(url: "\(target.baseURL)/bot\(target.token.value)/\($0.method)", body: $0.body)
             }
         case .webhook(let target):
-            let context = NotificationRenderer.context(
-                items: message.items, severity: message.content.severity, rule: message.rule, channel: message.channel)
-            let body = WebhookFormatter.body(message.content, template: target.body, context: context)
+            let body = WebhookFormatter.body(
+                message.content, template: target.body,
+                context: NotificationRenderer.context(
+                    items: message.items, severity: message.content.severity, rule: message.rule,
+                    channel: message.channel))
             return [
                 Request(
                     method: HTTPMethod(rawValue: target.method.rawValue), url: target.url,

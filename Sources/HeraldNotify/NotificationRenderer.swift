@@ -1,12 +1,30 @@
 import Foundation
 import HeraldCore
+import Synchronization
 
 /// Turns a delivery's items into the message: builds the template context and renders it.
 public struct NotificationRenderer: Sendable {
     public let templates: NotificationTemplates
+    private let cache = RenderCache()
 
     public init(templates: NotificationTemplates) {
         self.templates = templates
+    }
+
+    /// Renders from the stored items, once per fan-out: every channel of one message shares the
+    /// same items, template and rule, so the result is cached under them (and under the channel
+    /// only when the template uses `{{channel}}`); items are decoded only when rendering is needed.
+    public func render(
+        template: String, itemsJSON: String, decode: () -> [NotificationItem], severity: Severity, rule: String,
+        channel: String, now: Date
+    ) -> NotificationContent {
+        let perChannel = templates.usesChannel(template)
+        let key = [template, severity.rawValue, rule, perChannel ? channel : "", itemsJSON].joined(separator: "\u{0}")
+        if let cached = cache.lookup(key) { return cached }
+        let content = render(
+            template: template, items: decode(), severity: severity, rule: rule, channel: channel, now: now)
+        cache.store(key, content)
+        return content
     }
 
     /// Renders the message for `items` (one, or a group) with the named template.
@@ -49,7 +67,7 @@ public struct NotificationRenderer: Sendable {
     static func values(of item: NotificationItem) -> [String: Any] {
         var values: [String: Any] = [
             "event_id": item.eventID, "kind": item.kind, "source": item.source,
-            "received_at": ISO8601DateFormatter().string(from: item.receivedAt), "paths": item.paths,
+            "received_at": item.receivedAt.formatted(.iso8601), "paths": item.paths,
             "detail": item.detail, "display_title": displayTitle(item), "action": action(item.kind),
             "status": item.kind.split(separator: ".").last.map(String.init) ?? item.kind,
         ]
@@ -97,6 +115,21 @@ public struct NotificationRenderer: Sendable {
         case "scrobble", "watched": "finished"
         case "rate": "rated"
         default: kind
+        }
+    }
+}
+
+/// Recently rendered messages, bounded (cleared when full: fan-outs hit it within milliseconds).
+final class RenderCache: Sendable {
+    private let entries = Mutex<[String: NotificationContent]>([:])
+    private let capacity = 256
+
+    func lookup(_ key: String) -> NotificationContent? { entries.withLock { $0[key] } }
+
+    func store(_ key: String, _ content: NotificationContent) {
+        entries.withLock { entries in
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[key] = content
         }
     }
 }

@@ -15,6 +15,8 @@ public struct NotificationTemplates: Sendable {
     }
 
     private var templates: [String: MustacheTemplate]
+    /// Templates whose text mentions `channel` (their output differs per channel).
+    private var perChannel: Set<String> = []
 
     /// The built-in templates' names.
     public static var builtInNames: [String] { BuiltInTemplates.all.keys.sorted() }
@@ -22,10 +24,12 @@ public struct NotificationTemplates: Sendable {
     /// Loads the built-ins and the files in `directory`; every template that does not parse is a problem.
     public init(directory: String? = nil) throws(TemplateErrors) {
         var templates: [String: MustacheTemplate] = [:]
+        var perChannel: Set<String> = []
         var problems: [Problem] = []
         for (name, text) in BuiltInTemplates.all {
             do {
                 templates[name] = try Self.compile(text)
+                if text.contains("channel") { perChannel.insert(name) }
             } catch {
                 problems.append(Problem(file: "built-in template \(name)", message: "\(error)"))
             }
@@ -41,7 +45,9 @@ public struct NotificationTemplates: Sendable {
                     continue
                 }
                 do {
-                    templates[String(file.dropLast(".mustache".count))] = try Self.compile(text)
+                    let name = String(file.dropLast(".mustache".count))
+                    templates[name] = try Self.compile(text)
+                    if text.contains("channel") { perChannel.insert(name) } else { perChannel.remove(name) }
                 } catch {
                     problems.append(Problem(file: path, message: "not a valid Mustache template: \(error)"))
                 }
@@ -49,11 +55,15 @@ public struct NotificationTemplates: Sendable {
         }
         if !problems.isEmpty { throw TemplateErrors(problems: problems) }
         self.templates = templates
+        self.perChannel = perChannel
     }
 
     public var names: [String] { templates.keys.sorted() }
 
     public func contains(_ name: String) -> Bool { templates[name] != nil }
+
+    /// Whether the template's output depends on the channel it is sent to.
+    public func usesChannel(_ name: String) -> Bool { perChannel.contains(name) || templates[name] == nil }
 
     /// Renders `name` over `context`; the first non-empty line is the title, the rest the body.
     public func render(_ name: String, context: [String: Any]) -> (title: String, body: String)? {

@@ -8,20 +8,23 @@ import Mustache
 /// Apprise's `json://` shape, and the signature headers.
 enum WebhookFormatter {
     /// The body: the configured template, or `{"version","title","message","type"}` like Apprise.
-    static func body(_ content: NotificationContent, template: JSONTemplate?, context: [String: Any]) -> Data {
-        var context = context
+    static func body(_ content: NotificationContent, template: JSONTemplate?, context: @autoclosure () -> [String: Any])
+        -> Data
+    {
+        guard let template else {
+            // The common case, written directly: JSONSerialization costs more than the whole send.
+            return Data(
+                JSONText.object([
+                    "version": JSONText.string("1.0"), "title": JSONText.string(content.title),
+                    "message": JSONText.string(content.body), "type": JSONText.string(content.severity.rawValue),
+                ]).utf8)
+        }
+        var context = context()
         context["title"] = content.title
         context["body"] = content.body
         context["message"] = content.body
         context["severity"] = content.severity.rawValue
-        let value: Any
-        if let template {
-            value = render(template, context: context)
-        } else {
-            value = [
-                "version": "1.0", "title": content.title, "message": content.body, "type": content.severity.rawValue,
-            ]
-        }
+        let value = render(template, context: context)
         return (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed]))
             ?? Data("{}".utf8)
     }

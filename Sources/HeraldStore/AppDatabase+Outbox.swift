@@ -25,7 +25,11 @@ public struct Delivery: Sendable, Equatable, Codable {
     public var template: String
     public var severity: Severity
     public var groupKey: String?
-    public var items: [NotificationItem]
+    /// The items as stored (JSON): identical for every channel of a fan-out, so renderers can use
+    /// it as a cache key and decode only once.
+    public var itemsJSON: String
+    /// The events behind the message (one, or a group).
+    public var items: [NotificationItem] { (try? AppDatabase.decodeItems(itemsJSON)) ?? [] }
     public var createdAt: Date
     public var dueAt: Date
     public var expiresAt: Date
@@ -87,11 +91,23 @@ extension AppDatabase {
         return decoder
     }()
 
+    public static func decodeItems(_ json: String) throws -> [NotificationItem] {
+        try decoder.decode([NotificationItem].self, from: Data(json.utf8))
+    }
+
+    /// The stored form of a delivery's items.
+    public static func encodeItems(_ items: [NotificationItem]) throws -> String {
+        String(decoding: try encoder.encode(items), as: UTF8.self)
+    }
+
     /// Records a `notify` action's message inside the dispatch transaction: joins an open group,
     /// is dropped by a cooldown, or becomes a new row (once per event, rule and channel).
+    ///
+    /// - Parameter encoded: `encodeItems([item])`, when the caller enqueues the same item for several
+    ///   channels (encoding once per event, not once per channel).
     public static func enqueueNotification(
         _ db: Database, item: NotificationItem, channel: ChannelSettings, spec: NotifyActionSpec, rule: String,
-        template: String, severity: Severity, now: Date
+        template: String, severity: Severity, now: Date, encoded: String? = nil
     ) throws -> EnqueueOutcome {
         guard severity >= channel.minimumSeverity else { return .belowFloor }
         let groupKey = item.groupKey(spec.groupBy)
@@ -131,83 +147,108 @@ extension AppDatabase {
                 """
         ).execute(arguments: [
             "\(item.eventID)/\(rule)/\(channel.name)", channel.name, rule, item.eventID, template, severity.rawValue,
-            groupKey, cooldownKey, String(decoding: try encoder.encode([item]), as: UTF8.self),
+            groupKey, cooldownKey, try encoded ?? encodeItems([item]),
             now.timeIntervalSince1970, due.timeIntervalSince1970, due.timeIntervalSince1970 + ttl.timeInterval,
         ])
         return .queued
     }
 
-    /// Claims the channel's next messages due at `now`, oldest first (order is kept within a
-    /// channel), marking them `sending` and counting the attempt, in one transaction.
+    /// A lane's one write per turn: records the outcomes of the last batch, expires what ran out
+    /// of time, and claims the next messages due at `now` (oldest first: order is kept within a
+    /// channel), marking them `sending` and counting the attempt.
     ///
-    /// - Parameter failuresOnly: During quiet hours in `hold` mode only failures go out.
-    public func claimDeliveries(channel: String, now: Date, failuresOnly: Bool = false, limit: Int = 16) async throws
-        -> [Delivery]
-    {
-        try await writer.write { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM delivery WHERE channel = ? AND state = 'pending' AND due_at <= ?
-                    \(failuresOnly ? "AND severity = 'failure'" : "") ORDER BY due_at, id LIMIT ?
-                    """, arguments: [channel, now.timeIntervalSince1970, limit]
-            ).map(Self.delivery)
-            for row in rows {
-                try db.cachedStatement(sql: "UPDATE delivery SET state = 'sending', attempts = attempts + 1 WHERE id = ?")
-                    .execute(arguments: [row.id])
-            }
-            return rows.map { row in
-                var row = row
-                row.state = .sending
-                row.attempts += 1
-                return row
-            }
-        }
-    }
-
-    /// When the channel's next pending message becomes due (nil: none is pending).
-    public func nextDueDate(channel: String) async throws -> Date? {
-        try await writer.read { db in
-            try Double.fetchOne(
-                db, sql: "SELECT MIN(due_at) FROM delivery WHERE channel = ? AND state = 'pending'",
-                arguments: [channel]
-            ).map(Date.init(timeIntervalSince1970:))
-        }
-    }
-
-    /// Records the ends of a batch of attempts in one transaction. A retry also blocks the
-    /// channel's lane until its time; claimed rows not listed go back to pending untouched.
-    public func recordDeliveries(
-        _ resolutions: [(id: Int64, resolution: DeliveryResolution)], unsent: [Int64], channel: String
-    ) async throws {
-        try await writer.write { db in
-            for (id, resolution) in resolutions {
-                switch resolution {
-                case .sent(let at):
-                    try db.cachedStatement(
-                        sql: "UPDATE delivery SET state = 'sent', finished_at = ?, last_error = NULL WHERE id = ?"
-                    ).execute(arguments: [at.timeIntervalSince1970, id])
-                case .retry(let until, let parts, let reason):
-                    try db.execute(
-                        sql: "UPDATE delivery SET state = 'pending', parts_sent = ?, last_error = ? WHERE id = ?",
-                        arguments: [parts, reason, id])
-                    try db.execute(
-                        sql: "UPDATE notify_channel SET blocked_until = ? WHERE name = ?",
-                        arguments: [until.timeIntervalSince1970, channel])
-                case .dead(let at, let reason):
-                    try db.execute(
-                        sql: "UPDATE delivery SET state = 'dead', finished_at = ?, last_error = ? WHERE id = ?",
-                        arguments: [at.timeIntervalSince1970, reason, id])
-                case .expired(let at):
-                    try db.execute(
-                        sql: "UPDATE delivery SET state = 'expired', finished_at = ? WHERE id = ?",
-                        arguments: [at.timeIntervalSince1970, id])
+    /// This bookkeeping is committed without fsync (SQLite `synchronous = NORMAL`): it survives a
+    /// crash of the process, and a power loss can at worst undo the last records, which sends those
+    /// messages again (at-least-once holds). The messages themselves were written, fsynced, by the
+    /// dispatch transaction.
+    ///
+    /// - Parameters:
+    ///   - resolutions: Outcomes of the previous batch; a retry also blocks the lane until its time.
+    ///   - unsent: Rows claimed by the previous batch but not attempted: back to pending untouched.
+    ///   - claim: How many to claim (0 to only record).
+    ///   - failuresOnly: During quiet hours in `hold` mode only failures go out.
+    public func cycleDeliveries(
+        channel: String, resolutions: [(id: Int64, resolution: DeliveryResolution)] = [], unsent: [Int64] = [],
+        claim limit: Int, now: Date, failuresOnly: Bool = false
+    ) async throws -> (expired: [Delivery], claimed: [Delivery], nextDue: Date?) {
+        try await writer.writeWithoutTransaction { db in
+            let synchronous = try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? 2
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            defer { try? db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
+            var result: (expired: [Delivery], claimed: [Delivery], nextDue: Date?) = ([], [], nil)
+            try db.inTransaction {
+                try Self.record(db, resolutions: resolutions, unsent: unsent, channel: channel)
+                guard limit > 0 else { return .commit }
+                let time = now.timeIntervalSince1970
+                result.expired = try Row.fetchAll(
+                    db.cachedStatement(
+                        sql: "SELECT * FROM delivery WHERE channel = ? AND state = 'pending' AND expires_at <= ?"),
+                    arguments: [channel, time]
+                ).map(Self.delivery)
+                for row in result.expired {
+                    try db.cachedStatement(sql: "UPDATE delivery SET state = 'expired', finished_at = ? WHERE id = ?")
+                        .execute(arguments: [time, row.id])
                 }
+                let rows = try Row.fetchAll(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT * FROM delivery WHERE channel = ? AND state = 'pending' AND due_at <= ?
+                            \(failuresOnly ? "AND severity = 'failure'" : "") ORDER BY due_at, id LIMIT ?
+                            """), arguments: [channel, time, limit]
+                ).map(Self.delivery)
+                for row in rows {
+                    try db.cachedStatement(
+                        sql: "UPDATE delivery SET state = 'sending', attempts = attempts + 1 WHERE id = ?"
+                    ).execute(arguments: [row.id])
+                }
+                result.claimed = rows.map { row in
+                    var row = row
+                    row.state = .sending
+                    row.attempts += 1
+                    return row
+                }
+                if rows.count < limit {
+                    // Nothing else is due now: say when something will be, so the lane can sleep until then.
+                    result.nextDue = try Double.fetchOne(
+                        db.cachedStatement(sql: "SELECT MIN(due_at) FROM delivery WHERE channel = ? AND state = 'pending'"),
+                        arguments: [channel]
+                    ).map(Date.init(timeIntervalSince1970:))
+                }
+                return .commit
             }
-            for id in unsent {
+            return result
+        }
+    }
+
+    private static func record(
+        _ db: Database, resolutions: [(id: Int64, resolution: DeliveryResolution)], unsent: [Int64], channel: String
+    ) throws {
+        for (id, resolution) in resolutions {
+            switch resolution {
+            case .sent(let at):
+                try db.cachedStatement(
+                    sql: "UPDATE delivery SET state = 'sent', finished_at = ?, last_error = NULL WHERE id = ?"
+                ).execute(arguments: [at.timeIntervalSince1970, id])
+            case .retry(let until, let parts, let reason):
                 try db.execute(
-                    sql: "UPDATE delivery SET state = 'pending', attempts = attempts - 1 WHERE id = ?", arguments: [id])
+                    sql: "UPDATE delivery SET state = 'pending', parts_sent = ?, last_error = ? WHERE id = ?",
+                    arguments: [parts, reason, id])
+                try db.execute(
+                    sql: "UPDATE notify_channel SET blocked_until = ? WHERE name = ?",
+                    arguments: [until.timeIntervalSince1970, channel])
+            case .dead(let at, let reason):
+                try db.execute(
+                    sql: "UPDATE delivery SET state = 'dead', finished_at = ?, last_error = ? WHERE id = ?",
+                    arguments: [at.timeIntervalSince1970, reason, id])
+            case .expired(let at):
+                try db.execute(
+                    sql: "UPDATE delivery SET state = 'expired', finished_at = ? WHERE id = ?",
+                    arguments: [at.timeIntervalSince1970, id])
             }
+        }
+        for id in unsent {
+            try db.execute(
+                sql: "UPDATE delivery SET state = 'pending', attempts = attempts - 1 WHERE id = ?", arguments: [id])
         }
     }
 
@@ -216,22 +257,6 @@ extension AppDatabase {
         try await writer.write { db in
             try db.execute(sql: "UPDATE delivery SET state = 'pending' WHERE state = 'sending'")
             return db.changesCount
-        }
-    }
-
-    /// Expires the channel's pending messages whose TTL has run out; returns them.
-    public func expireDeliveries(channel: String, now: Date) async throws -> [Delivery] {
-        try await writer.write { db in
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM delivery WHERE channel = ? AND state = 'pending' AND expires_at <= ?",
-                arguments: [channel, now.timeIntervalSince1970]
-            ).map(Self.delivery)
-            try db.execute(
-                sql: """
-                    UPDATE delivery SET state = 'expired', finished_at = ? WHERE channel = ? AND state = 'pending'
-                    AND expires_at <= ?
-                    """, arguments: [now.timeIntervalSince1970, channel, now.timeIntervalSince1970])
-            return rows
         }
     }
 
@@ -338,15 +363,15 @@ extension AppDatabase {
         }
     }
 
-    static func delivery(_ row: Row) throws -> Delivery {
+    /// Reads a `SELECT *` row by position (the table's column order; migrations only append), which
+    /// spares a case-insensitive name lookup per column on the lanes' hot path.
+    static func delivery(_ row: Row) -> Delivery {
         Delivery(
-            id: row["id"], key: row["key"], channel: row["channel"], rule: row["rule"], eventID: row["event_id"],
-            template: row["template"], severity: Severity(rawValue: row["severity"]) ?? .info, groupKey: row["group_key"],
-            items: try decoder.decode([NotificationItem].self, from: Data((row["items"] as String).utf8)),
-            createdAt: Date(timeIntervalSince1970: row["created_at"]), dueAt: Date(timeIntervalSince1970: row["due_at"]),
-            expiresAt: Date(timeIntervalSince1970: row["expires_at"]),
-            state: Delivery.State(rawValue: row["state"]) ?? .pending, attempts: row["attempts"],
-            partsSent: row["parts_sent"], lastError: row["last_error"],
-            finishedAt: (row["finished_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+            id: row[0], key: row[1], channel: row[2], rule: row[3], eventID: row[4], template: row[5],
+            severity: Severity(rawValue: row[6]) ?? .info, groupKey: row[7], itemsJSON: row[9],
+            createdAt: Date(timeIntervalSince1970: row[10]), dueAt: Date(timeIntervalSince1970: row[11]),
+            expiresAt: Date(timeIntervalSince1970: row[12]), state: Delivery.State(rawValue: row[13]) ?? .pending,
+            attempts: row[14], partsSent: row[15], lastError: row[16],
+            finishedAt: (row[17] as Double?).map(Date.init(timeIntervalSince1970:)))
     }
 }

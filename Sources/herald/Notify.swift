@@ -46,7 +46,9 @@ struct NotifyTest: AsyncParsableCommand {
         if settings.service == .email {
             report = await SMTPChannelSender().send(message, to: settings, now: now)
         } else {
-            let http = HTTPClient(eventLoopGroupProvider: .singleton)
+            let http = HTTPClient(
+                eventLoopGroupProvider: .singleton,
+                configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
             report = await HTTPChannelSender(http: http).send(message, to: settings, now: now)
             try await http.shutdown()
         }

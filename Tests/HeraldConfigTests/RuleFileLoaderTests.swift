@@ -139,7 +139,10 @@ import Testing
 
     @Test func theExampleRulesInTheRepositoryLoad() throws {
         let directory = Fixtures.packageRoot.appendingPathComponent("rules").path
-        let rules = try RuleFileLoader.load(directory: directory, knownServers: ["home"])
+        let rules = try RuleFileLoader.load(
+            directory: directory, knownServers: ["home"], knownChannels: ["discord", "family", "mail"],
+            knownTemplates: NotifyActionSpec.builtInTemplates)
         #expect(!rules.isEmpty)
+        #expect(rules.contains { $0.actions.contains { $0.name == "notify" } })
     }
 }
