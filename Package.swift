@@ -96,7 +96,8 @@ let package = Package(
         .target(
             name: "HeraldApp",
             dependencies: [
-                "HeraldCore", "HeraldConfig", "HeraldStore", "HeraldIngest", "HeraldPlex", "HeraldWatch", "HeraldNotify",
+                "HeraldCore", "HeraldConfig", "HeraldStore", "HeraldIngest", "HeraldPlex", "HeraldWatch",
+                "HeraldNotify",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),

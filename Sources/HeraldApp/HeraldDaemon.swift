@@ -106,7 +106,8 @@ public func buildServiceGroup(
     let http =
         needsHTTP
         ? HTTPClient(
-            eventLoopGroupProvider: .singleton, configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
+            eventLoopGroupProvider: .singleton,
+            configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
         : nil
     let templates = try NotificationTemplates(directory: configuration.notifications.templatesDirectory)
     var signals: [String: WakeSignal] = [:]

@@ -1,8 +1,8 @@
+import CoreMetrics
 import Foundation
 import HeraldCore
 import HeraldNotify
 import HeraldStore
-import CoreMetrics
 import Logging
 
 /// One channel's lane of the notification worker.
@@ -115,7 +115,9 @@ struct NotifyLane {
 
     /// Sends a claimed batch in order; the first message that is not delivered ends the batch and
     /// the rest go back to pending, so order is kept.
-    private func send(_ batch: [Delivery], quiet: Bool, bucket: inout TokenBucket?, state: inout ChannelState) async
+    private func send(
+        _ batch: [Delivery], quiet: Bool, bucket: inout TokenBucket?, state: inout ChannelState
+    ) async
         -> Outcomes
     {
         var outcomes = Outcomes()
@@ -155,14 +157,16 @@ struct NotifyLane {
                 message.firstPart = report.partsDelivered
                 report = await sender.send(message, to: channel, now: worker.now())
                 if case .migrated = report.result {
-                    report.result = .permanent(reason: "Telegram asked to migrate twice: \(reason)", disableChannel: false)
+                    report.result = .permanent(
+                        reason: "Telegram asked to migrate twice: \(reason)", disableChannel: false)
                 }
             }
             // Built only when a line is logged (a closure): a delivered message logs nothing at info.
             var metadata: Logger.Metadata {
                 [
-                "notify.channel": "\(channel.name)", "delivery.id": "\(delivery.id)", "delivery.key": "\(delivery.key)",
-                "delivery.attempt": "\(delivery.attempts)",
+                    "notify.channel": "\(channel.name)", "delivery.id": "\(delivery.id)",
+                    "delivery.key": "\(delivery.key)",
+                    "delivery.attempt": "\(delivery.attempts)",
                 ]
             }
             if Task.isCancelled, case .retry = report.result {
@@ -179,7 +183,8 @@ struct NotifyLane {
                 let backoff = channel.retry.delay(afterFailures: delivery.attempts, random: worker.random())
                 let delay = after ?? backoff
                 let until = worker.now().addingTimeInterval(delay)
-                outcomes.resolutions.append((delivery.id, .retry(until: until, partsSent: report.partsDelivered, reason: reason)))
+                outcomes.resolutions.append(
+                    (delivery.id, .retry(until: until, partsSent: report.partsDelivered, reason: reason)))
                 state.blockedUntil = until
                 if after != nil { bucket?.drain(now: worker.now()) }
                 if global, channel.service == .discord { worker.discordPause.pause(until: until) }
@@ -194,7 +199,8 @@ struct NotifyLane {
             case .permanent(let reason, let disable):
                 outcomes.resolutions.append((delivery.id, .dead(at: worker.now(), reason: reason)))
                 counters.failed.increment()
-                logger.error("notification failed permanently", metadata: metadata.merging(["reason": "\(reason)"]) { $1 })
+                logger.error(
+                    "notification failed permanently", metadata: metadata.merging(["reason": "\(reason)"]) { $1 })
                 outcomes.failures.append([
                     "channel": channel.name, "reason": reason, "rule": delivery.rule, "cause": delivery.eventID,
                     "delivery": String(delivery.id),

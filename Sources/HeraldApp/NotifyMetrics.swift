@@ -20,13 +20,16 @@ struct NotifyMetrics: Sendable {
         }
         return Counters(
             sent: counter("herald_notifications_sent_total"), retried: counter("herald_notifications_retried_total"),
-            failed: counter("herald_notifications_failed_total"), expired: counter("herald_notifications_expired_total"))
+            failed: counter("herald_notifications_failed_total"), expired: counter("herald_notifications_expired_total")
+        )
     }
 
     func depth(_ channel: String, pending: Int, oldest: Date?, now: Date) {
         Gauge(label: "herald_notifications_queue_depth", dimensions: [("channel", channel)], factory: factory)
             .record(pending)
-        Gauge(label: "herald_notifications_oldest_pending_seconds", dimensions: [("channel", channel)], factory: factory)
-            .record(oldest.map { max(0, now.timeIntervalSince($0)) } ?? 0)
+        Gauge(
+            label: "herald_notifications_oldest_pending_seconds", dimensions: [("channel", channel)], factory: factory
+        )
+        .record(oldest.map { max(0, now.timeIntervalSince($0)) } ?? 0)
     }
 }

@@ -88,7 +88,9 @@ struct OperationsRoutes: Sendable {
         if let refusal = refusal(request) { return refusal }
         guard let id else { return Self.json(.badRequest, ["error": "the delivery id must be a number"]) }
         do {
-            let ttl = try await database.delivery(id: id).flatMap { configuration.current.notifications.channel(named: $0.channel)?.ttl }
+            let ttl = try await database.delivery(id: id).flatMap {
+                configuration.current.notifications.channel(named: $0.channel)?.ttl
+            }
             guard try await database.replayDelivery(id: id, now: Date(), ttl: ttl ?? .seconds(86_400)) else {
                 return Self.json(.conflict, ["error": "delivery \(id) is not dead or expired (or does not exist)"])
             }

@@ -1,8 +1,8 @@
 import Foundation
 import HeraldConfig
 import HeraldCore
-import HeraldNotify
 import HeraldIngest
+import HeraldNotify
 import HeraldPlex
 import HeraldStore
 
@@ -102,7 +102,9 @@ public struct RulesExplainer {
     /// The channels, template and grouping, and the message as it would be rendered now.
     private func notifyLines(_ event: Event, _ spec: NotifyActionSpec, rule: String) -> [String] {
         var header = "  notify (\(rule)): to \(spec.channels.joined(separator: ", "))"
-        if spec.groupBy != .none { header += ", group_by \(spec.groupBy.rawValue) within \(spec.window.shortDescription)" }
+        if spec.groupBy != .none {
+            header += ", group_by \(spec.groupBy.rawValue) within \(spec.window.shortDescription)"
+        }
         if let cooldown = spec.cooldown { header += ", cooldown \(cooldown.shortDescription)" }
         var lines = [header]
         let item = NotificationItem(event: event)
@@ -119,7 +121,9 @@ public struct RulesExplainer {
             }
             let content = renderer.render(
                 template: template, items: [item], severity: severity, rule: rule, channel: name, now: event.receivedAt)
-            lines.append("    \(name) (\(channel.service.rawValue), template \(template), \(severity.rawValue)): \(content.title)")
+            lines.append(
+                "    \(name) (\(channel.service.rawValue), template \(template), \(severity.rawValue)): \(content.title)"
+            )
             for line in content.body.split(separator: "\n", omittingEmptySubsequences: false) {
                 lines.append("      | \(line)")
             }

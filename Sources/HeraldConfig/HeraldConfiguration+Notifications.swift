@@ -73,7 +73,8 @@ extension HeraldConfiguration {
         }
         guard var target else { return nil }
         if let type, type != target.service {
-            reader.error("'\(path).type' says \(type.rawValue) but the URL is a \(target.service.rawValue) URL", at: node)
+            reader.error(
+                "'\(path).type' says \(type.rawValue) but the URL is a \(target.service.rawValue) URL", at: node)
         }
         applyServiceOptions(entry, path: path, to: &target)
         var channel = ChannelSettings(name: name, target: target)
@@ -83,7 +84,8 @@ extension HeraldConfiguration {
             let start = quiet.string("from").flatMap(QuietHours.minutes)
             let end = quiet.string("to").flatMap(QuietHours.minutes)
             if start == nil || end == nil {
-                reader.error("'\(path).quiet_hours' needs 'from' and 'to' as HH:MM (such as 22:00 and 07:30)", at: quiet.node)
+                reader.error(
+                    "'\(path).quiet_hours' needs 'from' and 'to' as HH:MM (such as 22:00 and 07:30)", at: quiet.node)
             }
             let mode = quiet.choice("mode", as: QuietHours.Mode.self) ?? .hold
             quiet.finish()
@@ -131,7 +133,8 @@ extension HeraldConfiguration {
                 }
             }
             if let username = discord.username,
-                username.count > 80 || username.lowercased().contains("discord") || username.lowercased().contains("clyde")
+                username.count > 80 || username.lowercased().contains("discord")
+                    || username.lowercased().contains("clyde")
             {
                 reader.error(
                     "'\(path).username' must be at most 80 characters without 'discord' or 'clyde' (Discord refuses it)",
@@ -163,7 +166,8 @@ extension HeraldConfiguration {
             if let secret = webhook.secret?.value, secret.hasPrefix("whsec_"),
                 Data(base64Encoded: String(secret.dropFirst(6))) == nil
             {
-                reader.error("'\(path).secret' starts with whsec_ but the rest is not base64", at: entry.value("secret"))
+                reader.error(
+                    "'\(path).secret' starts with whsec_ but the rest is not base64", at: entry.value("secret"))
             }
             target = .webhook(webhook)
         }
@@ -189,7 +193,8 @@ extension HeraldConfiguration {
             reader.error("'\(path)' needs both 'username' and 'password' (or neither)", at: entry.node)
         }
         if email.username != nil, security == .none {
-            reader.error("'\(path)': refusing to send a password without TLS; use security: starttls or tls", at: entry.node)
+            reader.error(
+                "'\(path)': refusing to send a password without TLS; use security: starttls or tls", at: entry.node)
         }
         guard host != nil, from != nil, !to.isEmpty else { return nil }
         return .email(email)

@@ -52,13 +52,17 @@ extension HeraldConfiguration {
             lines.append("      type: \(channel.service.rawValue)")
             switch channel.target {
             case .discord(let target):
-                lines += ["      url: discord://\(target.webhookID)/<redacted>", "      base_url: \(quoted(target.baseURL))"]
+                lines += [
+                    "      url: discord://\(target.webhookID)/<redacted>", "      base_url: \(quoted(target.baseURL))",
+                ]
                 lines.append("      mentions: [\(target.mentions.joined(separator: ", "))]")
             case .slack:
                 lines.append("      url: <redacted>")
             case .telegram(let target):
                 lines.append("      url: tgram://<redacted>/\(target.chat)\(target.topic.map { ":\($0)" } ?? "")")
-                lines += ["      base_url: \(quoted(target.baseURL))", "      parse_mode: \(target.parseMode.rawValue)"]
+                lines += [
+                    "      base_url: \(quoted(target.baseURL))", "      parse_mode: \(target.parseMode.rawValue)",
+                ]
             case .email(let target):
                 lines += [
                     "      host: \(quoted(target.host))", "      port: \(target.port)",
@@ -76,10 +80,12 @@ extension HeraldConfiguration {
             if let template = channel.template { lines.append("      template: \(quoted(template))") }
             if let quiet = channel.quietHours {
                 func clock(_ minutes: Int) -> String {
-                    (minutes / 60 < 10 ? "0" : "") + "\(minutes / 60):" + (minutes % 60 < 10 ? "0" : "") + "\(minutes % 60)"
+                    (minutes / 60 < 10 ? "0" : "") + "\(minutes / 60):" + (minutes % 60 < 10 ? "0" : "")
+                        + "\(minutes % 60)"
                 }
                 lines.append(
-                    "      quiet_hours: {from: \"\(clock(quiet.start))\", to: \"\(clock(quiet.end))\", mode: \(quiet.mode.rawValue)}")
+                    "      quiet_hours: {from: \"\(clock(quiet.start))\", to: \"\(clock(quiet.end))\", mode: \(quiet.mode.rawValue)}"
+                )
             }
             lines.append("      rate_limit: \(channel.effectiveRateLimit.map { "\($0)" } ?? "none")")
             lines.append("      ttl: \(seconds(channel.ttl))")

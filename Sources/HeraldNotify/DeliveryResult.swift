@@ -36,15 +36,18 @@ public enum DeliveryResult: Sendable, Equatable {
             return .delivered(reason)
         case 429:
             let parameters = json?["parameters"] as? [String: Any]
-            let bodyWait = (json?["retry_after"] as? NSNumber)?.doubleValue
+            let bodyWait =
+                (json?["retry_after"] as? NSNumber)?.doubleValue
                 ?? (parameters?["retry_after"] as? NSNumber)?.doubleValue
-            let wait = bodyWait ?? RetryAfter.parse(header("retry-after"), now: now)
+            let wait =
+                bodyWait ?? RetryAfter.parse(header("retry-after"), now: now)
                 ?? header("x-ratelimit-reset-after").flatMap(Double.init)
             return .retry(after: wait, reason: reason, global: (json?["global"] as? Bool) ?? false)
         case 408, 425, 500..<600:
             return .retry(after: RetryAfter.parse(header("retry-after"), now: now), reason: reason, global: false)
         case 300..<400:
-            return .permanent(reason: "\(reason) (redirects are not followed: use the final URL)", disableChannel: false)
+            return .permanent(
+                reason: "\(reason) (redirects are not followed: use the final URL)", disableChannel: false)
         default:
             if service == .telegram, let parameters = json?["parameters"] as? [String: Any],
                 let chat = (parameters["migrate_to_chat_id"] as? NSNumber)?.int64Value

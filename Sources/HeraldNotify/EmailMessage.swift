@@ -45,7 +45,9 @@ enum EmailMessage {
             parts.append("<img src=\"\(escapeHTML(image))\" alt=\"\" style=\"max-width:200px\">")
         }
         for paragraph in content.body.components(separatedBy: "\n\n") where !paragraph.isEmpty {
-            parts.append("<p>" + paragraph.split(separator: "\n").map { escapeHTML(String($0)) }.joined(separator: "<br>\n") + "</p>")
+            parts.append(
+                "<p>" + paragraph.split(separator: "\n").map { escapeHTML(String($0)) }.joined(separator: "<br>\n")
+                    + "</p>")
         }
         if let footer = content.footer { parts.append("<p style=\"color:#888\">\(escapeHTML(footer))</p>") }
         parts.append("</body></html>")

@@ -56,14 +56,16 @@ public struct HTTPChannelSender: ChannelSender {
             return [
                 Request(
                     method: HTTPMethod(rawValue: target.method.rawValue), url: target.url,
-                    headers: WebhookFormatter.headers(body: body, target: target, id: message.key, now: now), body: body)
+                    headers: WebhookFormatter.headers(body: body, target: target, id: message.key, now: now), body: body
+                )
             ]
         case .email:
             return []
         }
     }
 
-    private func perform(_ request: Request, service: ChannelTarget.Service, timeout: Duration) async -> DeliveryResult {
+    private func perform(_ request: Request, service: ChannelTarget.Service, timeout: Duration) async -> DeliveryResult
+    {
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = request.method
         for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }

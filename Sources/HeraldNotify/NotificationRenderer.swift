@@ -46,7 +46,9 @@ public struct NotificationRenderer: Sendable {
     }
 
     /// The values templates can use. Top-level fields describe the first item; `items` lists all.
-    public static func context(items: [NotificationItem], severity: Severity, rule: String, channel: String)
+    public static func context(
+        items: [NotificationItem], severity: Severity, rule: String, channel: String
+    )
         -> [String: Any]
     {
         var context = items.first.map(values(of:)) ?? [:]

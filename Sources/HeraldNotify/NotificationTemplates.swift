@@ -116,43 +116,43 @@ public struct TemplateErrors: Error, CustomStringConvertible {
 enum BuiltInTemplates {
     static let all: [String: String] = [
         "new-media": """
-            {{#grouped}}{{group_title}}: {{count}} new{{/grouped}}{{^grouped}}New: {{display_title}}{{/grouped}}
-            {{#grouped}}{{#items}}
-            • {{display_title}}
-            {{/items}}{{/grouped}}{{^grouped}}{{#library}}Library: {{library}}
-            {{/library}}{{#path}}{{path}}
-            {{/path}}{{/grouped}}
-            """,
+        {{#grouped}}{{group_title}}: {{count}} new{{/grouped}}{{^grouped}}New: {{display_title}}{{/grouped}}
+        {{#grouped}}{{#items}}
+        • {{display_title}}
+        {{/items}}{{/grouped}}{{^grouped}}{{#library}}Library: {{library}}
+        {{/library}}{{#path}}{{path}}
+        {{/path}}{{/grouped}}
+        """,
         "playback": """
-            {{#user}}{{user}}{{/user}}{{^user}}Someone{{/user}} {{action}} {{display_title}}
-            {{#player}}on {{player}}
-            {{/player}}{{#grouped}}{{#items}}
-            • {{user}} {{action}} {{display_title}}
-            {{/items}}{{/grouped}}
-            """,
+        {{#user}}{{user}}{{/user}}{{^user}}Someone{{/user}} {{action}} {{display_title}}
+        {{#player}}on {{player}}
+        {{/player}}{{#grouped}}{{#items}}
+        • {{user}} {{action}} {{display_title}}
+        {{/items}}{{/grouped}}
+        """,
         "scan": """
-            Plex scan {{status}}: {{detail.folder}}
-            {{#detail.server}}Server: {{detail.server}}{{#detail.section}}, section {{detail.section}}{{/detail.section}}
-            {{/detail.server}}{{#detail.reason}}{{detail.reason}}
-            {{/detail.reason}}
-            """,
+        Plex scan {{status}}: {{detail.folder}}
+        {{#detail.server}}Server: {{detail.server}}{{#detail.section}}, section {{detail.section}}{{/detail.section}}
+        {{/detail.server}}{{#detail.reason}}{{detail.reason}}
+        {{/detail.reason}}
+        """,
         "failure": """
-            Herald: {{kind}}{{#detail.channel}} ({{detail.channel}}){{/detail.channel}}
-            {{#detail.reason}}{{detail.reason}}
-            {{/detail.reason}}{{#detail.folder}}Folder: {{detail.folder}}
-            {{/detail.folder}}{{#detail.anchor}}Missing anchor: {{detail.anchor}}
-            {{/detail.anchor}}
-            """,
+        Herald: {{kind}}{{#detail.channel}} ({{detail.channel}}){{/detail.channel}}
+        {{#detail.reason}}{{detail.reason}}
+        {{/detail.reason}}{{#detail.folder}}Folder: {{detail.folder}}
+        {{/detail.folder}}{{#detail.anchor}}Missing anchor: {{detail.anchor}}
+        {{/detail.anchor}}
+        """,
         "event": """
-            {{kind}}{{#display_title}}: {{display_title}}{{/display_title}}
-            {{#items}}
-            {{#paths}}{{.}}
-            {{/paths}}
-            {{/items}}
-            """,
+        {{kind}}{{#display_title}}: {{display_title}}{{/display_title}}
+        {{#items}}
+        {{#paths}}{{.}}
+        {{/paths}}
+        {{/items}}
+        """,
         "test": """
-            Herald test message
-            If you can read this, the channel '{{channel}}' works.
-            """,
+        Herald test message
+        If you can read this, the channel '{{channel}}' works.
+        """,
     ]
 }

@@ -17,7 +17,8 @@ public struct SMTPChannelSender: ChannelSender {
 
     public func send(_ message: OutgoingMessage, to channel: ChannelSettings, now: Date) async -> SendReport {
         guard case .email(let target) = channel.target else {
-            return SendReport(partsDelivered: 0, result: .permanent(reason: "not an email channel", disableChannel: false))
+            return SendReport(
+                partsDelivered: 0, result: .permanent(reason: "not an email channel", disableChannel: false))
         }
         let data = EmailMessage.build(
             message.content, from: target.from, to: target.to, date: now,
@@ -72,7 +73,9 @@ public struct SMTPChannelSender: ChannelSender {
             return length
         }
         herald_curl_set_pointer(handle, CURLOPT_READDATA, context.toOpaque())
-        herald_curl_set_long(handle, CURLOPT_USE_SSL, target.security == .none ? Int(CURLUSESSL_NONE.rawValue) : Int(CURLUSESSL_ALL.rawValue))
+        herald_curl_set_long(
+            handle, CURLOPT_USE_SSL,
+            target.security == .none ? Int(CURLUSESSL_NONE.rawValue) : Int(CURLUSESSL_ALL.rawValue))
         herald_curl_set_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
         herald_curl_set_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
         if let caFile = target.caFile { herald_curl_set_string(handle, CURLOPT_CAINFO, caFile) }
@@ -96,7 +99,9 @@ public struct SMTPChannelSender: ChannelSender {
     }
 
     /// Maps libcurl's outcome and the last SMTP reply code to a delivery result.
-    static func classify(code: CURLcode, reply: Int, message: String, security: EmailTarget.Security, port: Int)
+    static func classify(
+        code: CURLcode, reply: Int, message: String, security: EmailTarget.Security, port: Int
+    )
         -> DeliveryResult
     {
         if code == CURLE_OK { return .delivered("SMTP \(reply)") }
@@ -111,9 +116,11 @@ public struct SMTPChannelSender: ChannelSender {
             return .permanent(
                 reason: "the server's certificate could not be verified; set ca_file for a private CA (\(detail))",
                 disableChannel: false)
-        case CURLE_SSL_CONNECT_ERROR where security == .tls, CURLE_OPERATION_TIMEDOUT where security == .tls && port != 465:
+        case CURLE_SSL_CONNECT_ERROR where security == .tls,
+            CURLE_OPERATION_TIMEDOUT where security == .tls && port != 465:
             return .retry(
-                after: nil, reason: "TLS failed: wrong TLS mode for port \(port)? use starttls on 587, tls on 465 (\(detail))",
+                after: nil,
+                reason: "TLS failed: wrong TLS mode for port \(port)? use starttls on 587, tls on 465 (\(detail))",
                 global: false)
         case CURLE_OPERATION_TIMEDOUT where security == .starttls && port == 465,
             CURLE_WEIRD_SERVER_REPLY where security == .starttls && port == 465:

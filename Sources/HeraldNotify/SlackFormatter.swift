@@ -16,7 +16,10 @@ enum SlackFormatter {
         var blocks: [[String: Any]] = [
             [
                 "type": "header",
-                "text": ["type": "plain_text", "text": TextLimits.truncate(title.isEmpty ? "Herald" : title, to: headerLimit)],
+                "text": [
+                    "type": "plain_text",
+                    "text": TextLimits.truncate(title.isEmpty ? "Herald" : title, to: headerLimit),
+                ],
             ]
         ]
         // Escaping lengthens the text, so split the escaped text, never cutting through an entity.
@@ -35,7 +38,8 @@ enum SlackFormatter {
         }
         if let footer = content.footer {
             blocks.append([
-                "type": "context", "elements": [["type": "mrkdwn", "text": escape(TextLimits.truncate(footer, to: 2000))]],
+                "type": "context",
+                "elements": [["type": "mrkdwn", "text": escape(TextLimits.truncate(footer, to: 2000))]],
             ])
         }
         let fallback = escape(TextLimits.truncate(body.isEmpty ? title : "\(title)\n\(body)", to: fallbackLimit))

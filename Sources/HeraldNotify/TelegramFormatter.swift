@@ -16,7 +16,9 @@ enum TelegramFormatter {
         var body: Data
     }
 
-    static func calls(_ content: NotificationContent, target: TelegramTarget, chat: TelegramChat, silent: Bool)
+    static func calls(
+        _ content: NotificationContent, target: TelegramTarget, chat: TelegramChat, silent: Bool
+    )
         -> [Call]
     {
         let title = TextLimits.truncate(content.title.trimmingCharacters(in: .whitespacesAndNewlines), to: titleLimit)

@@ -8,7 +8,9 @@ import Mustache
 /// Apprise's `json://` shape, and the signature headers.
 enum WebhookFormatter {
     /// The body: the configured template, or `{"version","title","message","type"}` like Apprise.
-    static func body(_ content: NotificationContent, template: JSONTemplate?, context: @autoclosure () -> [String: Any])
+    static func body(
+        _ content: NotificationContent, template: JSONTemplate?, context: @autoclosure () -> [String: Any]
+    )
         -> Data
     {
         guard let template else {
@@ -50,7 +52,11 @@ enum WebhookFormatter {
         headers.append(("webhook-id", id))
         headers.append(("webhook-timestamp", timestamp))
         if let secret = target.secret {
-            headers.append(("webhook-signature", WebhookSigner.standard(id: id, timestamp: timestamp, body: body, secret: secret.value)))
+            headers.append(
+                (
+                    "webhook-signature",
+                    WebhookSigner.standard(id: id, timestamp: timestamp, body: body, secret: secret.value)
+                ))
         }
         if let secret = target.githubSecret {
             headers.append(("x-hub-signature-256", WebhookSigner.github(body: body, secret: secret.value)))

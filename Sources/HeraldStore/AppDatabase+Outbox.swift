@@ -62,7 +62,9 @@ public struct ChannelState: Sendable, Equatable {
     /// A Telegram chat id that replaced the configured one.
     public var telegramChat: String?
 
-    public init(fingerprint: String, blockedUntil: Date? = nil, disabledReason: String? = nil, telegramChat: String? = nil) {
+    public init(
+        fingerprint: String, blockedUntil: Date? = nil, disabledReason: String? = nil, telegramChat: String? = nil
+    ) {
         self.fingerprint = fingerprint
         self.blockedUntil = blockedUntil
         self.disabledReason = disabledReason
@@ -210,7 +212,8 @@ extension AppDatabase {
                 if rows.count < limit {
                     // Nothing else is due now: say when something will be, so the lane can sleep until then.
                     result.nextDue = try Double.fetchOne(
-                        db.cachedStatement(sql: "SELECT MIN(due_at) FROM delivery WHERE channel = ? AND state = 'pending'"),
+                        db.cachedStatement(
+                            sql: "SELECT MIN(due_at) FROM delivery WHERE channel = ? AND state = 'pending'"),
                         arguments: [channel]
                     ).map(Date.init(timeIntervalSince1970:))
                 }
@@ -305,7 +308,9 @@ extension AppDatabase {
     }
 
     /// Outbox rows, newest first, optionally filtered.
-    public func deliveries(state: Delivery.State? = nil, channel: String? = nil, limit: Int = 100) async throws
+    public func deliveries(
+        state: Delivery.State? = nil, channel: String? = nil, limit: Int = 100
+    ) async throws
         -> [Delivery]
     {
         try await writer.read { db in
@@ -357,7 +362,9 @@ extension AppDatabase {
                     WHERE state IN ('pending', 'sending') GROUP BY channel
                     """)
             {
-                depth[row["channel"]] = (row["pending"], (row["oldest"] as Double?).map(Date.init(timeIntervalSince1970:)))
+                depth[row["channel"]] = (
+                    row["pending"], (row["oldest"] as Double?).map(Date.init(timeIntervalSince1970:))
+                )
             }
             return depth
         }

@@ -150,7 +150,8 @@ public final class FakeNotifyServer: Sendable {
             return Self.json(
                 200,
                 [
-                    "id": "\(1_170_000_000_000_000_000 + id)", "type": 0, "content": "", "channel_id": "1170000000000000001",
+                    "id": "\(1_170_000_000_000_000_000 + id)", "type": 0, "content": "",
+                    "channel_id": "1170000000000000001",
                     "embeds": request["embeds"] ?? [], "webhook_id": "1170000000000000002",
                     "author": ["bot": true, "id": "1170000000000000002", "username": "Herald"],
                 ])
@@ -201,14 +202,16 @@ public final class FakeNotifyServer: Sendable {
         case (.slack, .gone):
             return Self.text(404, "no_service")
         case (.telegram, .gone):
-            return Self.json(403, ["ok": false, "error_code": 403, "description": "Forbidden: bot was blocked by the user"])
+            return Self.json(
+                403, ["ok": false, "error_code": 403, "description": "Forbidden: bot was blocked by the user"])
         case (_, .gone):
             return Self.text(410, "gone")
         case (_, .migrate(let chat)):
             return Self.json(
                 400,
                 [
-                    "ok": false, "error_code": 400, "description": "Bad Request: group chat was upgraded to a supergroup chat",
+                    "ok": false, "error_code": 400,
+                    "description": "Bad Request: group chat was upgraded to a supergroup chat",
                     "parameters": ["migrate_to_chat_id": chat],
                 ])
         case (_, .status(let code, let body)):
@@ -296,7 +299,9 @@ public final class FakeNotifyServer: Sendable {
         case "HTML":
             var visible = ""
             var rest = Substring(text)
-            let tags = ["<b>", "</b>", "<i>", "</i>", "<u>", "</u>", "<s>", "</s>", "<code>", "</code>", "<pre>", "</pre>"]
+            let tags = [
+                "<b>", "</b>", "<i>", "</i>", "<u>", "</u>", "<s>", "</s>", "<code>", "</code>", "<pre>", "</pre>",
+            ]
             let entities = ["&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": "\""]
             outer: while let first = rest.first {
                 if first == "<" {

@@ -30,7 +30,8 @@ struct Deliveries: AsyncParsableCommand {
     func run() async throws {
         let configuration = try options.load()
         guard FileManager.default.fileExists(atPath: configuration.databasePath) else {
-            printError("no database at \(configuration.databasePath) yet: has 'herald serve' run with this configuration?")
+            printError(
+                "no database at \(configuration.databasePath) yet: has 'herald serve' run with this configuration?")
             throw ExitCode.failure
         }
         let database = try AppDatabase.open(path: configuration.databasePath)

@@ -56,7 +56,9 @@ struct NotifyTest: AsyncParsableCommand {
         case .delivered(let answer):
             print("\(channel): delivered (\(settings.service.rawValue) answered \(answer))")
         case .retry(let after, let reason, _):
-            printError("\(channel): not delivered, temporary failure: \(reason)" + (after.map { "; retry after \($0) s" } ?? ""))
+            printError(
+                "\(channel): not delivered, temporary failure: \(reason)"
+                    + (after.map { "; retry after \($0) s" } ?? ""))
             throw ExitCode.failure
         case .permanent(let reason, let disable):
             printError("\(channel): not delivered: \(reason)" + (disable ? " (the target is gone: fix the URL)" : ""))

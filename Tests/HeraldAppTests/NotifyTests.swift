@@ -66,7 +66,7 @@ import Testing
         try await fake.start()
         try await Self.run(
             fake, yaml: Self.channelsYAML(fake),
-            rules: Self.rules("discord, slack, telegram", options: ", group_by: season, window: 1s")
+            rules: Self.rules("discord, slack, telegram", options: ", group_by: season, window: 4s")
         ) { harness, client in
             for episode in 1...22 {
                 #expect(try await client.postJSON("/hooks/sonarr", Self.episodeImport(episode)).status == .accepted)

@@ -60,7 +60,9 @@ import Testing
         #expect(mail.port == 465 && mail.security == .tls && mail.password?.value == "p")
         guard case .webhook(let hook) = channels[3].target else { return }
         #expect(hook.method == .put)
-        #expect(hook.body == .object(["text", "n", "ok"], ["text": .string("{{title}}"), "n": .number(3), "ok": .bool(true)]))
+        #expect(
+            hook.body
+                == .object(["text", "n", "ok"], ["text": .string("{{title}}"), "n": .number(3), "ok": .bool(true)]))
         let printed = configuration.effectiveYAML
         #expect(!printed.contains("token\n") && printed.contains("discord://111/<redacted>"))
         #expect(!printed.contains("123:ABC"))
@@ -109,17 +111,24 @@ import Testing
                 - notify: {to: [discord, nowhere], template: fancy, group_by: episode}
                 - notify: {to: [discord], window: 5m}
             """)
-        let file = try directory.write("h.yml", "state_directory: \(directory.path)/s\nnotifications:\n  channels:\n    discord: discord://1/t\n")
+        let file = try directory.write(
+            "h.yml", "state_directory: \(directory.path)/s\nnotifications:\n  channels:\n    discord: discord://1/t\n")
         do {
             _ = try HeraldConfiguration.load(file: file, environment: [:])
             Issue.record("expected problems")
         } catch {
             let messages = error.diagnostics.map(\.description)
-            #expect(messages.contains { $0.contains("rules/n.yml:4:") && $0.contains("no notification channel named 'nowhere' (configured: discord)") })
+            #expect(
+                messages.contains {
+                    $0.contains("rules/n.yml:4:")
+                        && $0.contains("no notification channel named 'nowhere' (configured: discord)")
+                })
             #expect(messages.contains { $0.contains("no template named 'fancy'") })
             #expect(messages.contains { $0.contains("group_by' must be one of 'none', 'show', 'season'") })
-            #expect(messages.contains { $0.contains("rules/n.yml:5:") && $0.contains("window only applies with group_by") })
+            #expect(
+                messages.contains { $0.contains("rules/n.yml:5:") && $0.contains("window only applies with group_by") })
         }
-        try "Custom {{title}}".write(toFile: directory.path + "/templates-fancy.mustache", atomically: true, encoding: .utf8)
+        try "Custom {{title}}".write(
+            toFile: directory.path + "/templates-fancy.mustache", atomically: true, encoding: .utf8)
     }
 }

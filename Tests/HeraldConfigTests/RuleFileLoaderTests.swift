@@ -100,7 +100,7 @@ import Testing
                 "rules/scan.yml:9:25: rule 'broken': if.all[4].time.between must be two different times, such as [\"22:00\", \"06:00\"]",
                 "rules/scan.yml:10:15: rule 'broken': if.all[5].path takes exactly one operator, such as {under: …}",
                 "rules/scan.yml:12:22: rule 'broken': no Plex server named 'attic' in the configuration (configured: home)",
-                "rules/scan.yml:13:7: rule 'broken': unknown action 'notify' (actions: scan, log)",
+                "rules/scan.yml:13:20: rule 'broken': no notification channel named 'discord' (configured: none)",
                 "rules/scan.yml:14:3: every rule needs a 'name'",
             ])
     }

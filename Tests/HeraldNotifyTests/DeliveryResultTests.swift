@@ -30,12 +30,16 @@ import Testing
     @Test func telegramsRetryAfterIsInItsParameters() {
         let result = classify(
             .telegram, 429,
-            body: #"{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 34","parameters":{"retry_after":34}}"#)
+            body:
+                #"{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 34","parameters":{"retry_after":34}}"#
+        )
         #expect(result == .retry(after: 34, reason: "HTTP 429: Too Many Requests: retry after 34", global: false))
     }
 
     @Test func retryAfterHeaderInSecondsOrAsAnHTTPDate() {
-        #expect(classify(.slack, 429, headers: ["retry-after": "30"]) == .retry(after: 30, reason: "HTTP 429", global: false))
+        #expect(
+            classify(.slack, 429, headers: ["retry-after": "30"])
+                == .retry(after: 30, reason: "HTTP 429", global: false))
         let date = classify(.webhook, 503, headers: ["retry-after": "Wed, 18 Nov 2026 11:08:20 GMT"])
         #expect(date == .retry(after: 100, reason: "HTTP 503", global: false))
         #expect(RetryAfter.parse("Wednesday, 18-Nov-26 11:08:20 GMT", now: now) == 100)
@@ -46,14 +50,19 @@ import Testing
         #expect(
             classify(.discord, 404, body: #"{"message": "Unknown Webhook", "code": 10015}"#)
                 == .permanent(reason: "HTTP 404: Unknown Webhook (code 10015)", disableChannel: true))
-        #expect(classify(.slack, 404, body: "no_service") == .permanent(reason: "HTTP 404: no_service", disableChannel: true))
+        #expect(
+            classify(.slack, 404, body: "no_service")
+                == .permanent(reason: "HTTP 404: no_service", disableChannel: true))
         #expect(
             classify(.slack, 410, body: "channel_is_archived")
                 == .permanent(reason: "HTTP 410: channel_is_archived", disableChannel: true))
         #expect(
-            classify(.slack, 400, body: "invalid_blocks") == .permanent(reason: "HTTP 400: invalid_blocks", disableChannel: false))
+            classify(.slack, 400, body: "invalid_blocks")
+                == .permanent(reason: "HTTP 400: invalid_blocks", disableChannel: false))
         #expect(
-            classify(.telegram, 403, body: #"{"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"}"#)
+            classify(
+                .telegram, 403,
+                body: #"{"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"}"#)
                 == .permanent(reason: "HTTP 403: Forbidden: bot was blocked by the user", disableChannel: false))
         guard case .permanent = classify(.webhook, 301) else {
             Issue.record("redirects must not be followed")
@@ -70,8 +79,14 @@ import Testing
     @Test func telegramGroupMigrationCarriesTheNewChat() {
         let result = classify(
             .telegram, 400,
-            body: #"{"ok":false,"error_code":400,"description":"Bad Request: group chat was upgraded to a supergroup chat","parameters":{"migrate_to_chat_id":-1001234567890}}"#)
-        #expect(result == .migrated(to: -1_001_234_567_890, reason: "HTTP 400: Bad Request: group chat was upgraded to a supergroup chat"))
+            body:
+                #"{"ok":false,"error_code":400,"description":"Bad Request: group chat was upgraded to a supergroup chat","parameters":{"migrate_to_chat_id":-1001234567890}}"#
+        )
+        #expect(
+            result
+                == .migrated(
+                    to: -1_001_234_567_890,
+                    reason: "HTTP 400: Bad Request: group chat was upgraded to a supergroup chat"))
     }
 }
 
@@ -82,8 +97,10 @@ import Testing
 
     func episode(_ number: Int) -> NotificationItem {
         NotificationItem(
-            eventID: "e\(number)", kind: "sonarr.download", source: "sonarr", receivedAt: Date(timeIntervalSince1970: 0),
-            media: MediaInfo(type: .episode, title: "Episode \(number)", show: "The Show", season: 2, episodes: [number]),
+            eventID: "e\(number)", kind: "sonarr.download", source: "sonarr",
+            receivedAt: Date(timeIntervalSince1970: 0),
+            media: MediaInfo(
+                type: .episode, title: "Episode \(number)", show: "The Show", season: 2, episodes: [number]),
             paths: ["/tv/The Show/Season 02/e\(number).mkv"], poster: "https://img/poster.jpg")
     }
 
@@ -120,7 +137,8 @@ import Testing
             toFile: directory + "/new-media.mustache", atomically: true, encoding: .utf8)
         let templates = try NotificationTemplates(directory: directory)
         let content = NotificationRenderer(templates: templates).render(
-            template: "new-media", items: [episode(1), episode(2)], severity: .info, rule: "", channel: "c", now: Date())
+            template: "new-media", items: [episode(1), episode(2)], severity: .info, rule: "", channel: "c", now: Date()
+        )
         #expect(content.title == "Custom The Show")
         #expect(content.body == "S02E01 S02E02")
         try "{{#broken}}".write(toFile: directory + "/bad.mustache", atomically: true, encoding: .utf8)

@@ -67,7 +67,8 @@ import Testing
         var pinging = target
         pinging.mentions = ["roles"]
         let loud = try #require(
-            try JSONSerialization.jsonObject(with: DiscordFormatter.messages(content, target: pinging, silent: false)[0])
+            try JSONSerialization.jsonObject(
+                with: DiscordFormatter.messages(content, target: pinging, silent: false)[0])
                 as? [String: Any])
         #expect((loud["allowed_mentions"] as? [String: Any])?["parse"] as? [String] == ["roles"])
         #expect(loud["flags"] == nil)

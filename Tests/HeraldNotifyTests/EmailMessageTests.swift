@@ -56,7 +56,8 @@ import Testing
     }
 
     @Test func bodiesAreQuotedPrintableWithShortLinesThatDecodeBack() {
-        let text = String(repeating: "Ünïcode and = signs, trailing space \n", count: 3) + String(repeating: "x", count: 1200)
+        let text =
+            String(repeating: "Ünïcode and = signs, trailing space \n", count: 3) + String(repeating: "x", count: 1200)
             + "\n.leading dot\nFrom the start"
         let encoded = EmailMessage.quotedPrintable(text)
         for line in encoded.components(separatedBy: "\r\n") {

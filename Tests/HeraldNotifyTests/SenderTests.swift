@@ -10,7 +10,8 @@ import Testing
 
     func message(_ body: String = "Body", image: String? = nil) -> OutgoingMessage {
         OutgoingMessage(
-            content: NotificationContent(title: "Title", body: body, imageURL: image, timestamp: date, footer: "Herald"),
+            content: NotificationContent(
+                title: "Title", body: body, imageURL: image, timestamp: date, footer: "Herald"),
             items: [], rule: "r", channel: "c", key: "evt/r/c")
     }
 
@@ -97,7 +98,9 @@ import Testing
 @Suite(.serialized) struct SMTPSenderTests {
     let date = Date(timeIntervalSince1970: 1_795_000_000)
 
-    func channel(_ peer: SMTPPeer, port: Int, security: EmailTarget.Security, password: String = "s3cret", ca: Bool = true)
+    func channel(
+        _ peer: SMTPPeer, port: Int, security: EmailTarget.Security, password: String = "s3cret", ca: Bool = true
+    )
         -> ChannelSettings
     {
         var target = EmailTarget(
@@ -122,12 +125,15 @@ import Testing
         let peer = try SMTPPeer()
         defer { peer.stop() }
         let sender = SMTPChannelSender()
-        let starttls = await sender.send(message, to: channel(peer, port: peer.starttlsPort, security: .starttls), now: date)
+        let starttls = await sender.send(
+            message, to: channel(peer, port: peer.starttlsPort, security: .starttls), now: date)
         #expect(starttls.result == .delivered("SMTP 250"))
-        let implicit = await sender.send(message, to: channel(peer, port: peer.implicitTLSPort, security: .tls), now: date)
+        let implicit = await sender.send(
+            message, to: channel(peer, port: peer.implicitTLSPort, security: .tls), now: date)
         #expect(implicit.result == .delivered("SMTP 250"))
         #expect(peer.commands.filter { $0.hasPrefix("AUTH") }.allSatisfy { $0 == "AUTH tls=True" })
-        #expect(peer.commands.filter { $0.hasPrefix("MAIL") } == ["MAIL tls=True auth=True", "MAIL tls=True auth=True"])
+        #expect(
+            peer.commands.filter { $0.hasPrefix("MAIL") } == ["MAIL tls=True auth=True", "MAIL tls=True auth=True"])
         let messages = peer.messages.map { String(decoding: $0, as: UTF8.self) }
         #expect(messages.count == 2)
         let text = try #require(messages.first)

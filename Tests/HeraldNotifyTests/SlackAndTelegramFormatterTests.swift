@@ -88,7 +88,8 @@ import Testing
         var target = self.target
         target.topic = 42
         let call = TelegramFormatter.calls(
-            NotificationContent(title: "t", body: "b", timestamp: date), target: target, chat: target.chat, silent: true)[0]
+            NotificationContent(title: "t", body: "b", timestamp: date), target: target, chat: target.chat, silent: true
+        )[0]
         let text = String(decoding: call.body, as: UTF8.self)
         #expect(text.contains("\"chat_id\":-1001234567890"))
         let fields = try fields(call)
@@ -102,7 +103,8 @@ import Testing
 
     @Test func aPosterGoesAsAPhotoWithACaptionWithinTheCaptionLimit() throws {
         let long = NotificationContent(
-            title: "New: Show", body: String(repeating: "x", count: 2000), imageURL: "https://img/p.jpg", timestamp: date)
+            title: "New: Show", body: String(repeating: "x", count: 2000), imageURL: "https://img/p.jpg",
+            timestamp: date)
         let calls = TelegramFormatter.calls(long, target: target, chat: target.chat, silent: false)
         #expect(calls.map(\.method) == ["sendPhoto", "sendMessage"])
         #expect(try fields(calls[0])["caption"] as? String == "<b>New: Show</b>")

@@ -55,7 +55,8 @@ import Testing
         #expect(
             headers["webhook-signature"]
                 == WebhookSigner.standard(
-                    id: "evt/rule/ch", timestamp: "1614265330", body: body, secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
+                    id: "evt/rule/ch", timestamp: "1614265330", body: body,
+                    secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
         #expect(headers["x-hub-signature-256"] == WebhookSigner.github(body: body, secret: "gh"))
         #expect(headers["X-Extra"] == "1")
     }

@@ -53,11 +53,13 @@ public enum AppriseURL {
             }
             if host == "hooks.slack.com" { return .slack(SlackTarget(url: Secret(text))) }
             throw Problem(
-                description: "an http(s) URL is read as a Discord or Slack webhook; for any other endpoint use json:// or jsons://"
+                description:
+                    "an http(s) URL is read as a Discord or Slack webhook; for any other endpoint use json:// or jsons://"
             )
         default:
             throw Problem(
-                description: "unknown scheme '\(scheme)://' (known: discord, slack, tgram, mailto, mailtos, json, jsons)")
+                description:
+                    "unknown scheme '\(scheme)://' (known: discord, slack, tgram, mailto, mailtos, json, jsons)")
         }
     }
 

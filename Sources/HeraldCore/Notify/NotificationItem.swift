@@ -51,9 +51,11 @@ public struct NotificationItem: Sendable, Equatable, Codable {
                 guard let item = object[container] as? [String: Any], let images = item["images"] as? [[String: Any]]
                 else { continue }
                 let chosen = images.first { ($0["coverType"] as? String) == "poster" } ?? images.first
-                poster = (chosen?["remoteUrl"] as? String) ?? (chosen?["url"] as? String).flatMap {
-                    $0.hasPrefix("http") ? $0 : nil
-                }
+                poster =
+                    (chosen?["remoteUrl"] as? String)
+                    ?? (chosen?["url"] as? String).flatMap {
+                        $0.hasPrefix("http") ? $0 : nil
+                    }
             }
         }
         self.init(
