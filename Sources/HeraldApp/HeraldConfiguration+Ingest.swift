@@ -20,7 +20,8 @@ extension HeraldConfiguration {
                 .plex: source(sources.plex), .tautulli: source(sources.tautulli), .sonarr: source(sources.sonarr),
                 .radarr: source(sources.radarr), .lidarr: source(sources.lidarr),
             ],
-            generic: generic
+            generic: generic,
+            keepPlexPosters: notifications.channels.contains { $0.service == .discord || $0.service == .telegram }
         )
     }
 

@@ -102,6 +102,16 @@ struct NotifyLane {
         try? await Task.sleep(for: .milliseconds(Int64(max(1, min(seconds, 3600) * 1000))))
     }
 
+    /// The poster Plex attached to the message's first event that has one, for the services that
+    /// take uploads (Discord, Telegram); nil for the others, or when it was not kept.
+    private func poster(for delivery: Delivery) async -> Data? {
+        guard channel.service == .discord || channel.service == .telegram else { return nil }
+        for item in delivery.items where item.posterAttached == true {
+            if let data = try? await worker.database.thumb(eventID: item.eventID) { return data }
+        }
+        return nil
+    }
+
     private func report(expired: [Delivery]) {
         guard !expired.isEmpty else { return }
         counters.expired.increment(by: expired.count)
@@ -135,9 +145,14 @@ struct NotifyLane {
                 bucket = current
             }
             let now = worker.now()
-            let content = worker.renderer.render(
+            var content = worker.renderer.render(
                 template: delivery.template, itemsJSON: delivery.itemsJSON, decode: { delivery.items },
                 severity: delivery.severity, rule: delivery.rule, channel: channel.name, now: now)
+            var image: Data?
+            if content.imageURL == NotificationContent.attachedPoster {
+                image = await poster(for: delivery)
+                if image == nil { content.imageURL = nil }
+            }
             // Only a webhook body template reads the items themselves.
             var needsItems = false
             if case .webhook(let target) = channel.target, target.body != nil { needsItems = true }
@@ -146,6 +161,7 @@ struct NotifyLane {
                 key: delivery.key,
                 silent: quiet && channel.quietHours?.mode == .silent && delivery.severity < .failure,
                 firstPart: delivery.partsSent, telegramChat: state.telegramChat.flatMap(TelegramChat.init))
+            message.image = image
             var report = await sender.send(message, to: channel, now: now)
             if case .migrated(let chat, let reason) = report.result {
                 logger.warning(

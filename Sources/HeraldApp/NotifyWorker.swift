@@ -62,9 +62,18 @@ struct NotifyWorker: Service {
         }
     }
 
-    /// Refreshes the queue-depth and oldest-age gauges every few seconds.
+    /// Refreshes the queue-depth and oldest-age gauges every few seconds, and hourly drops the
+    /// posters no pending message can need any more (older than the longest TTL, at least a week).
     private func updateDepthMetrics() async {
+        var pruned = Date.distantPast
+        let keep = max(channels.map(\.ttl).max() ?? .zero, .seconds(7 * 86_400))
         while !Task.isCancelled {
+            if now().timeIntervalSince(pruned) >= 3600 {
+                pruned = now()
+                if let count = try? await database.prunePosters(olderThan: keep, now: pruned), count > 0 {
+                    logger.info("old Plex posters dropped from the journal", metadata: ["poster.count": "\(count)"])
+                }
+            }
             if let depth = try? await database.outboxDepth() {
                 for channel in channels {
                     let entry = depth[channel.name]

@@ -33,6 +33,8 @@ public struct Event: Sendable, Equatable, Codable {
     public var endpoint: String?
     /// The body exactly as it arrived (for Plex: the `payload` part only).
     public var raw: Data
+    /// The poster JPEG Plex attached (its `thumb` part), for notifications; nil for other sources.
+    public var thumb: Data?
 
     public init(
         id: String = EventID.make(),
@@ -46,7 +48,8 @@ public struct Event: Sendable, Equatable, Codable {
         player: String? = nil,
         ignoredReason: String? = nil,
         endpoint: String? = nil,
-        raw: Data = Data()
+        raw: Data = Data(),
+        thumb: Data? = nil
     ) {
         self.id = id
         self.receivedAt = receivedAt
@@ -60,6 +63,7 @@ public struct Event: Sendable, Equatable, Codable {
         self.ignoredReason = ignoredReason
         self.endpoint = endpoint
         self.raw = raw
+        self.thumb = thumb
     }
 }
 

@@ -32,17 +32,21 @@ public struct IngestSettings: Sendable, Equatable {
     public var sources: [EventSource: Source]
     /// Generic endpoints by name; names not listed answer 404.
     public var generic: [String: GenericEndpoint]
+    /// Keep Plex's posters (up to 2 MiB) with their events, for notifications that show them.
+    public var keepPlexPosters: Bool
 
     public init(
         maxBodySize: Int = 1 << 20,
         maxPlexRequestSize: Int = 10 << 20,
         sources: [EventSource: Source] = [:],
-        generic: [String: GenericEndpoint] = [:]
+        generic: [String: GenericEndpoint] = [:],
+        keepPlexPosters: Bool = false
     ) {
         self.maxBodySize = maxBodySize
         self.maxPlexRequestSize = maxPlexRequestSize
         self.sources = sources
         self.generic = generic
+        self.keepPlexPosters = keepPlexPosters
     }
 
     func source(_ source: EventSource) -> Source { sources[source] ?? Source() }

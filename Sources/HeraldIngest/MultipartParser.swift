@@ -1,6 +1,7 @@
 import Foundation
 
-/// A streaming `multipart/form-data` parser that keeps one part and only counts the others.
+/// A streaming `multipart/form-data` parser that keeps one part (and optionally a second, when it
+/// is small enough) and only counts the others.
 ///
 /// Plex posts a small JSON `payload` part and, for poster events, a `thumb` JPEG of up to several
 /// megabytes. Feeding the body chunk by chunk keeps only the `payload` bytes and a tail no longer
@@ -29,15 +30,25 @@ public struct MultipartParser: Sendable {
     /// The bytes of the kept part, once complete (nil while not seen).
     public private(set) var kept: [UInt8]?
     private var keptBytes: [UInt8] = []
+    /// A second part kept only if it fits its limit (the poster): larger ones are dropped, not refused.
+    private let optional: String?
+    private let optionalLimit: Int
+    /// The optional part's bytes, once complete and within its limit.
+    public private(set) var keptOptional: [UInt8]?
+    private var optionalBytes: [UInt8] = []
+    private var optionalTooLarge = false
 
     /// - Parameters:
     ///   - boundary: The `boundary` parameter of the request's content type.
     ///   - keep: The name of the part to keep (`payload`).
     ///   - keepLimit: The largest size the kept part may have.
-    public init(boundary: String, keep: String, keepLimit: Int) {
+    ///   - optional: Another part to keep when it is at most `optionalLimit` bytes (`thumb`).
+    public init(boundary: String, keep: String, keepLimit: Int, optional: String? = nil, optionalLimit: Int = 0) {
         self.delimiter = Array("\r\n--\(boundary)".utf8)
         self.keep = keep
         self.keepLimit = keepLimit
+        self.optional = optional
+        self.optionalLimit = optionalLimit
         // The first delimiter may open the body without a preceding line break.
         self.buffer = Array("\r\n".utf8)
     }
@@ -109,6 +120,9 @@ public struct MultipartParser: Sendable {
                 try emit(buffer[..<index])
                 buffer.removeFirst(index + delimiter.count)
                 if currentName == keep, kept == nil { kept = keptBytes }
+                if let optional, currentName == optional, keptOptional == nil, !optionalTooLarge {
+                    keptOptional = optionalBytes
+                }
                 currentName = nil
                 state = .afterDelimiter
                 return true
@@ -125,6 +139,15 @@ public struct MultipartParser: Sendable {
     }
 
     private mutating func emit(_ bytes: ArraySlice<UInt8>) throws(ParseError) {
+        if let optional, currentName == optional, keptOptional == nil, !optionalTooLarge {
+            if optionalBytes.count + bytes.count <= optionalLimit {
+                optionalBytes.append(contentsOf: bytes)
+            } else {
+                optionalTooLarge = true
+                optionalBytes = []
+            }
+            return
+        }
         guard currentName == keep, kept == nil else { return }
         guard keptBytes.count + bytes.count <= keepLimit else { throw .partTooLarge(name: keep, limit: keepLimit) }
         keptBytes.append(contentsOf: bytes)

@@ -4,13 +4,17 @@ import Hummingbird
 /// Extracts the JSON `payload` from a Plex webhook request.
 ///
 /// Plex posts `multipart/form-data` (a `payload` part, and a `thumb` JPEG for poster events). The
-/// body is parsed as it streams in: the payload is kept, the poster is only counted against the
-/// request limit. Test tools may instead send the JSON directly or as `payload=` form data.
+/// body is parsed as it streams in: the payload is kept, and the poster too when it is small enough
+/// to show in a notification (larger ones are only counted against the request limit). Test tools may instead send the JSON directly or as `payload=` form data.
 enum PlexRequestReader {
+    /// The largest poster kept for notifications; larger ones still stream through, unkept.
+    static let maxKeptThumb = 2 << 20
+
+    /// The `payload` JSON and, when Plex attached one of at most `maxKeptThumb` bytes, the poster.
     static func payload(
         of request: Request, maxRequestSize: Int, maxPayloadSize: Int
     ) async throws(WebhookError)
-        -> Data
+        -> (payload: Data, thumb: Data?)
     {
         let contentType = request.headers[.contentType] ?? ""
         let parameters = contentType.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -23,7 +27,7 @@ enum PlexRequestReader {
             return try await multipartPayload(
                 request, boundary: boundary, maxRequestSize: maxRequestSize, maxPayloadSize: maxPayloadSize)
         case "application/json":
-            return try await BodyReader.collect(request, limit: maxPayloadSize)
+            return (try await BodyReader.collect(request, limit: maxPayloadSize), nil)
         case "application/x-www-form-urlencoded":
             let body = try await BodyReader.collect(request, limit: maxPayloadSize)
             var components = URLComponents()
@@ -32,7 +36,7 @@ enum PlexRequestReader {
             guard let payload = components.queryItems?.first(where: { $0.name == "payload" })?.value else {
                 throw .malformed("form body has no 'payload' field")
             }
-            return Data(payload.utf8)
+            return (Data(payload.utf8), nil)
         default:
             throw .unsupportedMediaType(mediaType.isEmpty ? "none" : mediaType)
         }
@@ -53,9 +57,11 @@ enum PlexRequestReader {
 
     private static func multipartPayload(
         _ request: Request, boundary: String, maxRequestSize: Int, maxPayloadSize: Int
-    ) async throws(WebhookError) -> Data {
+    ) async throws(WebhookError) -> (payload: Data, thumb: Data?) {
         try BodyReader.checkDeclaredLength(request, limit: maxRequestSize)
-        var parser = MultipartParser(boundary: boundary, keep: "payload", keepLimit: maxPayloadSize)
+        var parser = MultipartParser(
+            boundary: boundary, keep: "payload", keepLimit: maxPayloadSize, optional: "thumb",
+            optionalLimit: maxKeptThumb)
         var total = 0
         do {
             for try await chunk in request.body {
@@ -77,6 +83,6 @@ enum PlexRequestReader {
             throw .malformed(
                 "multipart body has no 'payload' part (parts: \(parser.partNames.joined(separator: ", ")))")
         }
-        return Data(payload)
+        return (Data(payload), parser.keptOptional.flatMap { $0.isEmpty ? nil : Data($0) })
     }
 }

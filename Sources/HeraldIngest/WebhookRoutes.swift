@@ -70,9 +70,11 @@ public struct WebhookRoutes: Sendable {
     private func plex(_ request: Request) async -> Response {
         await handle(request, source: "plex") { settings throws(WebhookError) in
             try self.authorize(request, settings.source(.plex))
-            let payload = try await PlexRequestReader.payload(
+            let (payload, thumb) = try await PlexRequestReader.payload(
                 of: request, maxRequestSize: settings.maxPlexRequestSize, maxPayloadSize: settings.maxBodySize)
-            return try PlexWebhookDecoder.decode(payload, receivedAt: self.now())
+            var event = try PlexWebhookDecoder.decode(payload, receivedAt: self.now())
+            if settings.keepPlexPosters { event.thumb = thumb }
+            return event
         }
     }
 

@@ -16,6 +16,9 @@ public struct OutgoingMessage: Sendable {
     public var firstPart: Int
     /// A Telegram chat id that replaced the configured one (`migrate_to_chat_id`).
     public var telegramChat: TelegramChat?
+    /// The poster to upload with the message (Plex's `thumb`), for services that take files
+    /// (Discord, Telegram); the content's `imageURL` is then `NotificationContent.attachedPoster`.
+    public var image: Data?
 
     public init(
         content: NotificationContent, items: [NotificationItem], rule: String, channel: String, key: String,

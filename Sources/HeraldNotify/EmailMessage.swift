@@ -41,7 +41,7 @@ enum EmailMessage {
 
     static func html(_ content: NotificationContent) -> String {
         var parts = ["<!DOCTYPE html>", "<html><body>", "<h2>\(escapeHTML(content.title))</h2>"]
-        if let image = content.imageURL {
+        if let image = content.linkableImageURL {
             parts.append("<img src=\"\(escapeHTML(image))\" alt=\"\" style=\"max-width:200px\">")
         }
         for paragraph in content.body.components(separatedBy: "\n\n") where !paragraph.isEmpty {

@@ -37,15 +37,42 @@ public struct HTTPChannelSender: ChannelSender {
         case .discord(let target):
             var url = "\(target.baseURL)/api/webhooks/\(target.webhookID)/\(target.token.value)?wait=true"
             if let thread = target.threadID { url += "&thread_id=\(thread)" }
-            return DiscordFormatter.messages(message.content, target: target, silent: message.silent).map {
+            var requests = DiscordFormatter.messages(message.content, target: target, silent: message.silent).map {
                 Request(url: url, body: $0)
             }
+            if let image = message.image, message.content.imageURL == NotificationContent.attachedPoster,
+                !requests.isEmpty
+            {
+                // The first message carries the poster its embed points at (`attachment://poster.jpg`).
+                var form = MultipartBody()
+                form.parts = [
+                    .init(name: "payload_json", contentType: "application/json", data: requests[0].body),
+                    .init(name: "files[0]", filename: "poster.jpg", contentType: "image/jpeg", data: image),
+                ]
+                requests[0].headers = [("content-type", form.contentType), ("user-agent", "Herald")]
+                requests[0].body = form.data
+            }
+            return requests
         case .slack(let target):
             return [Request(url: target.url.value, body: SlackFormatter.message(message.content))]
         case .telegram(let target):
             let chat = message.telegramChat ?? target.chat
             return TelegramFormatter.calls(message.content, target: target, chat: chat, silent: message.silent).map {
-                Request(url: "\(target.baseURL)/bot\(target.token.value)/\($0.method)", body: $0.body)
+                var request = Request(url: "\(target.baseURL)/bot\(target.token.value)/\($0.method)", body: $0.body)
+                if $0.method == "sendPhoto", let image = message.image,
+                    message.content.imageURL == NotificationContent.attachedPoster
+                {
+                    // An uploaded photo goes as multipart: every field a part, the photo a file.
+                    var form = MultipartBody()
+                    for (name, value) in TelegramFormatter.formFields($0.body) where name != "photo" {
+                        form.parts.append(.init(name: name, data: Data(value.utf8)))
+                    }
+                    form.parts.append(
+                        .init(name: "photo", filename: "poster.jpg", contentType: "image/jpeg", data: image))
+                    request.headers = [("content-type", form.contentType), ("user-agent", "Herald")]
+                    request.body = form.data
+                }
+                return request
             }
         case .webhook(let target):
             let body = WebhookFormatter.body(

@@ -25,6 +25,12 @@ public struct NotificationContent: Sendable, Equatable {
         self.footer = footer
     }
 
+    /// The `imageURL` that stands for a poster uploaded with the message rather than linked.
+    public static let attachedPoster = "attachment://poster.jpg"
+
+    /// The image URL a service can link to (nil for an uploaded poster, which only some can show).
+    var linkableImageURL: String? { imageURL == Self.attachedPoster ? nil : imageURL }
+
     /// An embed colour per severity (Discord), as 0xRRGGBB.
     var color: Int {
         switch severity {

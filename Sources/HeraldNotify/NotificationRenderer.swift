@@ -41,7 +41,9 @@ public struct NotificationRenderer: Sendable {
         if title.isEmpty { title = items.first?.kind ?? "Herald" }
         return NotificationContent(
             title: title, body: rendered.body, severity: severity,
-            imageURL: items.first(where: { $0.poster != nil })?.poster, timestamp: items.first?.receivedAt ?? now,
+            imageURL: items.first(where: { $0.poster != nil })?.poster
+                ?? (items.contains { $0.posterAttached == true } ? NotificationContent.attachedPoster : nil),
+            timestamp: items.first?.receivedAt ?? now,
             footer: rule.isEmpty ? "Herald" : "Herald · \(rule)")
     }
 

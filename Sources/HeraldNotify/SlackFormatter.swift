@@ -24,7 +24,7 @@ enum SlackFormatter {
         ]
         // Escaping lengthens the text, so split the escaped text, never cutting through an entity.
         var sections = body.isEmpty ? [] : escapedPieces(body, limit: sectionLimit)
-        let room = blockLimit - 1 - (content.imageURL == nil ? 0 : 1) - (content.footer == nil ? 0 : 1)
+        let room = blockLimit - 1 - (content.linkableImageURL == nil ? 0 : 1) - (content.footer == nil ? 0 : 1)
         if sections.count > room {
             sections = Array(sections.prefix(room))
             let last = sections[room - 1]
@@ -33,7 +33,7 @@ enum SlackFormatter {
         for text in sections {
             blocks.append(["type": "section", "text": ["type": "mrkdwn", "text": text]])
         }
-        if let image = content.imageURL {
+        if let image = content.linkableImageURL {
             blocks.append(["type": "image", "image_url": image, "alt_text": TextLimits.truncate(title, to: 2000)])
         }
         if let footer = content.footer {

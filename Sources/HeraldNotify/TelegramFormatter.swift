@@ -96,6 +96,21 @@ enum TelegramFormatter {
         return result
     }
 
+    /// A call's JSON fields as form values (for a multipart upload): strings as they are, numbers
+    /// and booleans as their JSON text, objects as JSON.
+    static func formFields(_ body: Data) -> [(String, String)] {
+        guard let fields = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else { return [] }
+        return fields.keys.sorted().compactMap { name in
+            let value = fields[name]!
+            if let text = value as? String { return (name, text) }
+            // Serialising alone gives a number's or a boolean's JSON text without guessing its type.
+            guard let data = try? JSONSerialization.data(withJSONObject: [value], options: [.sortedKeys]) else {
+                return nil
+            }
+            return (name, String(decoding: data.dropFirst().dropLast(), as: UTF8.self))
+        }
+    }
+
     private static func json(_ object: [String: Any]) -> Data {
         (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
     }

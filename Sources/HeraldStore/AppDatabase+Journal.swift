@@ -36,19 +36,36 @@ extension AppDatabase {
                 event.id, event.receivedAt.timeIntervalSince1970, event.source.rawValue, event.kind,
                 JSONText.array(event.paths), JSONText.array(event.previousPaths),
                 event.media.jsonText, event.user, event.player,
-                event.ignoredReason, event.endpoint, event.raw,
+                event.ignoredReason, event.endpoint, event.raw, event.thumb,
             ]
         }
         return try await writer.write { db in
             let statement = try db.cachedStatement(
                 sql: """
                     INSERT INTO event (id, received_at, source, kind, paths, previous_paths, media, user, player,
-                    ignored_reason, endpoint, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ignored_reason, endpoint, raw, thumb) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             return try rows.map { arguments in
                 try statement.execute(arguments: arguments)
                 return db.lastInsertedRowID
             }
+        }
+    }
+
+    /// The poster Plex attached to an event, if it was kept.
+    public func thumb(eventID: String) async throws -> Data? {
+        try await writer.read { db in
+            try Data.fetchOne(db, sql: "SELECT thumb FROM event WHERE id = ?", arguments: [eventID])
+        }
+    }
+
+    /// Drops kept posters older than `age` (notifications that could still use them have expired by then).
+    public func prunePosters(olderThan age: Duration, now: Date) async throws -> Int {
+        try await writer.write { db in
+            try db.execute(
+                sql: "UPDATE event SET thumb = NULL WHERE thumb IS NOT NULL AND received_at < ?",
+                arguments: [now.timeIntervalSince1970 - age.timeInterval])
+            return db.changesCount
         }
     }
 

@@ -98,6 +98,9 @@ extension AppDatabase {
                 table.column("telegram_chat", .text)
             }
         }
+        migrator.registerMigration("v5-event-thumb") { db in
+            try db.alter(table: "event") { table in table.add(column: "thumb", .blob) }
+        }
         return migrator
     }
 }

@@ -117,15 +117,26 @@ extension AppDatabase {
             let row = try Row.fetchOne(
                 db.cachedStatement(
                     sql: """
-                        SELECT id, items FROM delivery WHERE channel = ? AND rule = ? AND group_key = ? AND state = 'pending'
-                        AND due_at > ? ORDER BY id DESC LIMIT 1
+                        SELECT id, items, created_at, due_at, expires_at FROM delivery WHERE channel = ? AND rule = ?
+                        AND group_key = ? AND state = 'pending' AND due_at > ? ORDER BY id DESC LIMIT 1
                         """), arguments: [channel.name, rule, groupKey, now.timeIntervalSince1970])
         {
             var items = try decoder.decode([NotificationItem].self, from: Data((row["items"] as String).utf8))
             guard !items.contains(where: { $0.eventID == item.eventID }) else { return .grouped }
             items.append(item)
-            try db.cachedStatement(sql: "UPDATE delivery SET items = ? WHERE id = ?").execute(
-                arguments: [String(decoding: try encoder.encode(items), as: UTF8.self), row["id"] as Int64])
+            // The window slides with each new event (an import that takes a while stays one message),
+            // up to four windows after the first event.
+            let created: Double = row["created_at"]
+            let due: Double = row["due_at"]
+            let slid = max(
+                due, min(now.timeIntervalSince1970 + spec.window.timeInterval, created + 4 * spec.window.timeInterval))
+            let expires: Double = row["expires_at"]
+            try db.cachedStatement(sql: "UPDATE delivery SET items = ?, due_at = ?, expires_at = ? WHERE id = ?")
+                .execute(
+                    arguments: [
+                        String(decoding: try encoder.encode(items), as: UTF8.self), slid, expires + (slid - due),
+                        row["id"] as Int64,
+                    ])
             return .grouped
         }
         let cooldownKey = groupKey ?? item.cooldownKey

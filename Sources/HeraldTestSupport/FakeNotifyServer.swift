@@ -43,8 +43,44 @@ public final class FakeNotifyServer: Sendable {
         /// The status the fake answered.
         public var status: Int
 
-        /// The body as a JSON object (nil when it is not one).
-        public var json: [String: Any]? { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] }
+        /// Files uploaded with a `multipart/form-data` request, by part name.
+        public var files: [String: Data] = [:]
+        /// The JSON the service reads: the body, Discord's `payload_json` part, or Telegram's form fields.
+        public var payload: Data
+
+        /// The payload as a JSON object (nil when it is not one).
+        public var json: [String: Any]? { (try? JSONSerialization.jsonObject(with: payload)) as? [String: Any] }
+    }
+
+    /// Splits a `multipart/form-data` body into its fields and its files.
+    static func formParts(_ body: Data, contentType: String) -> (fields: [String: String], files: [String: Data])? {
+        guard contentType.hasPrefix("multipart/form-data"),
+            let boundary = contentType.components(separatedBy: "boundary=").last?.trimmingCharacters(in: ["\""])
+        else { return nil }
+        var fields: [String: String] = [:]
+        var files: [String: Data] = [:]
+        let delimiter = Data("--\(boundary)".utf8)
+        var rest = body[...]
+        while let start = rest.range(of: delimiter) {
+            rest = rest[start.upperBound...]
+            if rest.starts(with: Data("--".utf8)) { break }
+            guard let headEnd = rest.range(of: Data("\r\n\r\n".utf8)),
+                let next = rest.range(of: Data("\r\n".utf8) + delimiter, in: headEnd.upperBound..<rest.endIndex)
+            else { return nil }
+            let head = String(decoding: rest[rest.startIndex..<headEnd.lowerBound], as: UTF8.self)
+            let content = Data(rest[headEnd.upperBound..<next.lowerBound])
+            guard
+                let name = head.components(separatedBy: "name=\"").dropFirst().first?.components(separatedBy: "\"")
+                    .first
+            else { return nil }
+            if head.contains("filename=") {
+                files[name] = content
+            } else {
+                fields[name] = String(decoding: content, as: UTF8.self)
+            }
+            rest = rest[next.lowerBound...].dropFirst(2)
+        }
+        return (fields, files)
     }
 
     private struct State {
@@ -112,6 +148,18 @@ public final class FakeNotifyServer: Sendable {
     private func handle(_ service: Service, _ request: Request) async throws -> Response {
         var request = request
         let body = Data(try await request.collectBody(upTo: 16 << 20).readableBytesView)
+        var payload = body
+        var files: [String: Data] = [:]
+        if let form = Self.formParts(body, contentType: request.headers[.contentType] ?? "") {
+            files = form.files
+            if service == .discord {
+                payload = Data((form.fields["payload_json"] ?? "").utf8)
+            } else {
+                var object: [String: Any] = form.fields
+                if let chat = form.fields["chat_id"], let id = Int64(chat) { object["chat_id"] = id }
+                payload = (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
+            }
+        }
         let answer = state.withLock { state -> Answer in
             guard var queue = state.scripts[service], !queue.isEmpty else { return .ok }
             let first = queue.removeFirst()
@@ -122,9 +170,9 @@ public final class FakeNotifyServer: Sendable {
         switch answer {
         case .slow(let delay):
             try await Task.sleep(for: delay)
-            response = success(service, body: body)
+            response = success(service, body: payload)
         case .ok:
-            response = invalid(service, body: body) ?? success(service, body: body)
+            response = invalid(service, body: payload, files: files) ?? success(service, body: payload)
         default:
             response = failure(service, answer)
         }
@@ -133,7 +181,7 @@ public final class FakeNotifyServer: Sendable {
         let recorded = Recorded(
             service: service, method: request.method.rawValue,
             path: request.uri.path + (request.uri.query.map { "?" + $0 } ?? ""), headers: headers, body: body,
-            at: Date(), status: response.status.code)
+            at: Date(), status: response.status.code, files: files, payload: payload)
         state.withLock { $0.requests.append(recorded) }
         if service == .slack || service == .json { response.headers[.contentType] = "text/plain; charset=utf-8" }
         return response
@@ -224,7 +272,7 @@ public final class FakeNotifyServer: Sendable {
     }
 
     /// The service's refusal when a payload breaks its documented limits; nil when it is valid.
-    private func invalid(_ service: Service, body: Data) -> Response? {
+    private func invalid(_ service: Service, body: Data, files: [String: Data]) -> Response? {
         guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
             return service == .json ? nil : Self.text(400, "invalid_payload")
         }
@@ -236,6 +284,12 @@ public final class FakeNotifyServer: Sendable {
                 return Self.json(400, ["message": "Cannot send an empty message", "code": 50006])
             }
             if embeds.count > 10 { return Self.json(400, ["embeds": ["Must be 10 or fewer in length."]]) }
+            for embed in embeds {
+                let url = (embed["thumbnail"] as? [String: Any])?["url"] as? String ?? ""
+                if url.hasPrefix("attachment://"), files.isEmpty {
+                    return Self.json(400, ["message": "Invalid Form Body", "code": 50035])
+                }
+            }
             var total = 0
             for (index, embed) in embeds.enumerated() {
                 let title = (embed["title"] as? String)?.utf16.count ?? 0

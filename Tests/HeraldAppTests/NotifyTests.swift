@@ -66,7 +66,7 @@ import Testing
         try await fake.start()
         try await Self.run(
             fake, yaml: Self.channelsYAML(fake),
-            rules: Self.rules("discord, slack, telegram", options: ", group_by: season, window: 4s")
+            rules: Self.rules("discord, slack, telegram", options: ", group_by: season, window: 3s")
         ) { harness, client in
             for episode in 1...22 {
                 #expect(try await client.postJSON("/hooks/sonarr", Self.episodeImport(episode)).status == .accepted)
@@ -220,6 +220,50 @@ import Testing
             }
             let held = try await harness.daemon.database.deliveries(state: .pending, channel: "discord")
             #expect(held.count == 2)
+        }
+        await fake.stop()
+    }
+
+    @Test func plexPostersAreUploadedWhereTheServiceTakesFiles() async throws {
+        let fake = FakeNotifyServer()
+        try await fake.start()
+        let rules = """
+            - name: finished
+              on: [plex.media.scrobble]
+              do:
+                - notify: {to: [discord, telegram, slack]}
+            """
+        let payload = String(
+            decoding: try Fixtures.data("plex-webhook-media.scrobble-episode-plex-agent.json"), as: UTF8.self)
+        let thumb = Data([0xFF, 0xD8, 0xFF, 0xE0] + [UInt8](repeating: 7, count: 40_000))
+        let boundary = "herald-test-boundary"
+        var body = Data(
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"payload\"\r\nContent-Type: application/json\r\n\r\n\(payload)\r\n"
+                .utf8)
+        body += Data(
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"thumb\"; filename=\"thumb.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"
+                .utf8)
+        body += thumb + Data("\r\n--\(boundary)--\r\n".utf8)
+        let request = body
+        try await Self.run(fake, yaml: Self.channelsYAML(fake), rules: rules) { _, client in
+            let response = try await client.post(
+                "/hooks/plex", headers: [.contentType: "multipart/form-data; boundary=\(boundary)"],
+                body: ByteBuffer(bytes: Array(request)))
+            #expect(response.status == .accepted)
+            try await ScanTests.waitUntil {
+                fake.delivered(.discord).count == 1 && fake.delivered(.telegram).count == 1
+                    && fake.delivered(.slack).count == 1
+            }
+            let discord = try #require(fake.delivered(.discord).first)
+            #expect(discord.files["files[0]"] == thumb)
+            let embed = try #require((discord.json?["embeds"] as? [[String: Any]])?.first)
+            #expect((embed["thumbnail"] as? [String: Any])?["url"] as? String == "attachment://poster.jpg")
+            let telegram = try #require(fake.delivered(.telegram).first)
+            #expect(telegram.path.hasSuffix("/sendPhoto"))
+            #expect(telegram.files["photo"] == thumb)
+            #expect(telegram.json?["chat_id"] as? Int64 == -1_001_234_567_890)
+            let slack = try #require(fake.delivered(.slack).first?.json?["blocks"] as? [[String: Any]])
+            #expect(!slack.contains { $0["type"] as? String == "image" }, "Slack webhooks cannot upload")
         }
         await fake.stop()
     }

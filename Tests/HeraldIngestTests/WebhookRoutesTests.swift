@@ -61,6 +61,24 @@ import Testing
         }
         #expect(journal.events.first?.kind == "plex.media.scrobble")
         #expect(journal.events.first?.raw == Data(payload.utf8), "only the payload part is kept")
+        #expect(journal.events.first?.thumb == nil, "posters are kept only for notifications that show them")
+    }
+
+    @Test func plexPostersAreKeptForNotificationsUpTo2MiB() async throws {
+        let payload = String(
+            decoding: try Fixtures.data("plex-webhook-media.scrobble-episode-plex-agent.json"), as: UTF8.self)
+        let headers: HTTPFields = [.contentType: "multipart/form-data; boundary=\(MultipartParserTests.boundary)"]
+        let small = [UInt8](repeating: 0xD8, count: 150_000)
+        let large = [UInt8](repeating: 0xFF, count: (2 << 20) + 1)
+        try await app(IngestSettings(keepPlexPosters: true)).test(.router) { client in
+            for thumb in [small, large] {
+                let response = try await client.execute(
+                    uri: "/hooks/plex", method: .post, headers: headers,
+                    body: ByteBuffer(bytes: MultipartParserTests.body(payload: payload, thumb: thumb)))
+                #expect(response.status == .accepted)
+            }
+        }
+        #expect(journal.events.map(\.thumb) == [Data(small), nil], "a poster over 2 MiB is accepted, not kept")
     }
 
     @Test func plexThumbOverTheLimitIs413() async throws {

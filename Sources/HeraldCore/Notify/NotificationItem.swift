@@ -15,6 +15,9 @@ public struct NotificationItem: Sendable, Equatable, Codable {
     public var poster: String?
     /// String fields of internal events (`reason`, `server`, `folder`, …) and generic payloads.
     public var detail: [String: String]
+    /// True when Plex may have attached a poster to the event (kept in the journal, uploaded to
+    /// the services that take files).
+    public var posterAttached: Bool?
 
     public init(
         eventID: String, kind: String, source: String, receivedAt: Date, media: MediaInfo = MediaInfo(),
@@ -62,6 +65,8 @@ public struct NotificationItem: Sendable, Equatable, Codable {
             eventID: event.id, kind: event.kind, source: event.source.rawValue, receivedAt: event.receivedAt,
             media: event.media, paths: event.paths, user: event.user, player: event.player, poster: poster,
             detail: detail)
+        // A read-back event does not carry its poster: for Plex, look at send time.
+        if event.thumb != nil || (event.source == .plex && poster == nil) { posterAttached = true }
     }
 
     /// The key grouping uses: the show (or the movie or folder) for `show`, plus the season for `season`.

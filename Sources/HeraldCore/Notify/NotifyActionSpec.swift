@@ -20,7 +20,8 @@ public struct NotifyActionSpec: Sendable, Equatable {
     /// nil takes the template's severity (`failure` for failed scans and deliveries, else `info`).
     public var severity: Severity?
     public var groupBy: Grouping
-    /// How long a group stays open after its first event before the message is sent.
+    /// How long a group waits for more events: each new event restarts the wait, up to four
+    /// windows after the first, then the message is sent.
     public var window: Duration
     /// A second message with the same key within this time is dropped (nil: never dropped).
     public var cooldown: Duration?
