@@ -271,8 +271,10 @@ import Testing
     @Test func aCooldownDropsTheSameMessageWithinItsWindow() async throws {
         let fake = FakeNotifyServer()
         try await fake.start()
-        try await Self.run(fake, yaml: Self.channelsYAML(fake), rules: Self.rules("slack", options: ", cooldown: 1h")) {
-            harness, client in
+        try await Self.run(
+            fake, yaml: "api: {token: api-token}\n" + Self.channelsYAML(fake),
+            rules: Self.rules("slack", options: ", cooldown: 1h")
+        ) { harness, client in
             _ = try await client.postJSON("/hooks/sonarr", Self.episodeImport(1))
             _ = try await client.postJSON("/hooks/sonarr", Self.episodeImport(1))
             _ = try await client.postJSON("/hooks/sonarr", Self.episodeImport(2))
@@ -280,6 +282,24 @@ import Testing
             try await Task.sleep(for: .milliseconds(500))
             #expect(fake.delivered(.slack).count == 2)
             #expect(try await harness.daemon.database.deliveries().count == 2)
+            // The outbox through the API, and the counters in /metrics.
+            let api = try await client.get(
+                "/api/deliveries?channel=slack", headers: [.authorization: "Bearer api-token"])
+            #expect(api.status == .ok)
+            let listed =
+                try JSONSerialization.jsonObject(with: Data((api.body ?? ByteBuffer()).readableBytesView))
+                as? [String: Any]
+            let rows = try #require(listed?["deliveries"] as? [[String: Any]])
+            #expect(rows.count == 2 && rows.allSatisfy { $0["state"] as? String == "sent" })
+            let badState = try await client.get(
+                "/api/deliveries?state=lost", headers: [.authorization: "Bearer api-token"])
+            #expect(badState.status == .badRequest)
+            let replay = try await client.post(
+                "/api/deliveries/\(rows[0]["id"] as? Int ?? 0)/retry", headers: [.authorization: "Bearer api-token"],
+                body: ByteBuffer())
+            #expect(replay.status == .conflict)
+            let metrics = String(buffer: try await client.get("/metrics").body ?? ByteBuffer())
+            #expect(metrics.contains("herald_notifications_sent_total{channel=\"slack\"} 2"))
         }
         await fake.stop()
     }

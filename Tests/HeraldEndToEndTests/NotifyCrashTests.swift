@@ -81,6 +81,13 @@ import Testing
         #expect(Set(laterIDs).count == 20, "each message once")
         let upIDs = up.delivered(.json).compactMap { $0.headers["webhook-id"] }
         #expect(upIDs.count == 20, "nothing delivered before the crash is sent again")
+        let listed = try CommandLineTests.herald(
+            ["deliveries", "--config", daemon.configFile, "--state", "sent", "--limit", "100", "--json"])
+        #expect(listed.status == 0)
+        #expect(listed.stdout.split(separator: "\n").count == 40)
+        let replay = try CommandLineTests.herald(["deliveries", "--config", daemon.configFile, "--retry", "1"])
+        #expect(replay.status == 1, "a sent message is not replayed")
+        #expect(replay.stderr.contains("delivery 1 is not dead or expired"))
         let titles = Set(later.delivered(.json).compactMap { $0.json?["title"] as? String })
         #expect(titles.count == 20)
         #expect(titles.contains("generic.feed: message 7"))
