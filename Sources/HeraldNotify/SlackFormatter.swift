@@ -48,19 +48,7 @@ enum SlackFormatter {
     }
 
     /// `&` → `&amp;`, `<` → `&lt;`, `>` → `&gt;`, and nothing else.
-    static func escape(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            default: result.append(character)
-            }
-        }
-        return result
-    }
+    static func escape(_ text: String) -> String { TextLimits.escapeAngleBrackets(text) }
 
     /// Splits the plain text so that each piece, once escaped, fits the limit.
     static func escapedPieces(_ text: String, limit: Int) -> [String] {

@@ -73,18 +73,7 @@ enum TelegramFormatter {
     }
 
     /// HTML mode: `<`, `>` and `&` become entities; everything else is literal.
-    static func escapeHTML(_ text: String) -> String {
-        var result = ""
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            default: result.append(character)
-            }
-        }
-        return result
-    }
+    static func escapeHTML(_ text: String) -> String { TextLimits.escapeAngleBrackets(text) }
 
     /// MarkdownV2 outside entities: each of `_ * [ ] ( ) ~ ` > # + - = | { } . !` and `\` gets a backslash.
     static func escapeMarkdownV2(_ text: String) -> String {

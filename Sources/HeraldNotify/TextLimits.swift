@@ -4,6 +4,23 @@
 /// fewer than code points, so a text that fits in UTF-16 units fits either way. Cuts fall between
 /// grapheme clusters (Swift `Character`s), so an emoji or an accented letter is never split.
 enum TextLimits {
+    /// `&` → `&amp;`, `<` → `&lt;`, `>` → `&gt;`, and nothing else: what Slack's mrkdwn and
+    /// Telegram's HTML mode both ask for.
+    static func escapeAngleBrackets(_ text: String) -> String {
+        guard text.contains(where: { $0 == "&" || $0 == "<" || $0 == ">" }) else { return text }
+        var result = ""
+        result.reserveCapacity(text.utf8.count + 8)
+        for character in text {
+            switch character {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+
     /// The text cut to at most `limit` UTF-16 units, ending with `…` when something was cut.
     static func truncate(_ text: String, to limit: Int) -> String {
         guard text.utf16.count > limit else { return text }

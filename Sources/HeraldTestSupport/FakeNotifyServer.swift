@@ -86,17 +86,15 @@ public final class FakeNotifyServer: Sendable {
     private struct State {
         var scripts: [Service: [Answer]] = [:]
         var requests: [Recorded] = []
-        var task: Task<Void, any Error>?
-        var group: ServiceGroup?
-        var port = 0
         var messageID = 1000
     }
 
     private let state = Mutex(State())
+    private let server = LoopbackServer(label: "fake-notify")
 
     public init() {}
 
-    public var port: Int { state.withLock { $0.port } }
+    public var port: Int { server.port }
     public var url: String { "http://127.0.0.1:\(port)" }
     public var requests: [Recorded] { state.withLock { $0.requests } }
     /// Requests the fake accepted (2xx), per service.
@@ -109,30 +107,10 @@ public final class FakeNotifyServer: Sendable {
         state.withLock { $0.scripts[service, default: []] += answers }
     }
 
-    public func start() async throws {
-        let ready = AsyncStream<Int>.makeStream()
-        let logger = Logger(label: "fake-notify", factory: { _ in SwiftLogNoOpLogHandler() })
-        let app = Application(
-            router: router(),
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: port)),
-            onServerRunning: { channel in ready.continuation.yield(channel.localAddress?.port ?? 0) },
-            logger: logger)
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [app], logger: logger))
-        let task = Task { try await group.run() }
-        state.withLock {
-            $0.task = task
-            $0.group = group
-        }
-        var iterator = ready.stream.makeAsyncIterator()
-        let bound = await iterator.next() ?? 0
-        state.withLock { $0.port = bound }
-    }
+    public func start() async throws { try await server.start(router()) }
 
-    public func stop() async {
-        let (task, group) = state.withLock { ($0.task, $0.group) }
-        await group?.triggerGracefulShutdown()
-        _ = await task?.result
-    }
+    /// Stops listening: connections are refused until `start()` again, on the same port.
+    public func stop() async { await server.stop() }
 
     private func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)

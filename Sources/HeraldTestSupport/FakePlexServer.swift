@@ -36,13 +36,11 @@ public final class FakePlexServer: Sendable {
         var mode = Mode.normal
         var requests: [Recorded] = []
         var sectionsBody: Data
-        var task: Task<Void, any Error>?
-        var group: ServiceGroup?
-        var port = 0
     }
 
     public let token: String
     private let state: Mutex<State>
+    private let server = LoopbackServer(label: "fake-plex")
 
     public init(token: String = "plex-token", sectionsFixture: String = "plex-library-sections.json") throws {
         self.token = token
@@ -51,7 +49,7 @@ public final class FakePlexServer: Sendable {
         state = Mutex(State(sectionsBody: body))
     }
 
-    public var port: Int { state.withLock { $0.port } }
+    public var port: Int { server.port }
     public var url: String { "http://127.0.0.1:\(port)" }
     public var requests: [Recorded] { state.withLock { $0.requests } }
     /// The refreshes received, as (section key, folder).
@@ -80,36 +78,10 @@ public final class FakePlexServer: Sendable {
     }
 
     /// Starts listening (on a new port the first time, on the same port after `stop()`).
-    public func start() async throws {
-        let ready = AsyncStream<Int>.makeStream()
-        let requestedPort = port
-        let app = Application(
-            router: router(),
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: requestedPort)),
-            onServerRunning: { channel in ready.continuation.yield(channel.localAddress?.port ?? 0) },
-            logger: Logger(label: "fake-plex", factory: { _ in SwiftLogNoOpLogHandler() })
-        )
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: [app], logger: Logger(label: "fake-plex", factory: { _ in SwiftLogNoOpLogHandler() })))
-        let task = Task { try await group.run() }
-        state.withLock {
-            $0.task = task
-            $0.group = group
-        }
-        var iterator = ready.stream.makeAsyncIterator()
-        let bound = await iterator.next() ?? 0
-        state.withLock { $0.port = bound }
-    }
+    public func start() async throws { try await server.start(router()) }
 
     /// Stops listening: connections are refused until `start()` again.
-    public func stop() async {
-        let (task, group) = state.withLock { ($0.task, $0.group) }
-        // A graceful shutdown closes the listener and the idle keep-alive connections, as a real
-        // server going down does; cancelling alone would leave open connections answering.
-        await group?.triggerGracefulShutdown()
-        _ = await task?.result
-    }
+    public func stop() async { await server.stop() }
 
     private func record(_ request: Request) {
         let folder = request.uri.queryParameters.get("path")
