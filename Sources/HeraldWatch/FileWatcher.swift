@@ -22,7 +22,7 @@ public final class FileWatcher: @unchecked Sendable {
     private var tree = WatchTree()
     private var tracker: SettleTracker
     private var pairing = MovePairing()
-    private var known: Set<String> = []
+    private var known = KnownFiles()
     private var source: InotifySource?
     private var polled: [PolledTree] = []
     private let stats = Mutex(WatchStatistics())
@@ -136,10 +136,9 @@ public final class FileWatcher: @unchecked Sendable {
                 source?.removeWatch(descriptor)
                 tree.remove(descriptor)
             }
-            let prefix = path + "/"
-            known = known.filter { !$0.hasPrefix(prefix) }
+            known.removeTree(path)
             await emit("fs.deleted", path)
-        } else if tracker.forget(path) == nil, known.remove(path) != nil {
+        } else if tracker.forget(path) == nil, known.remove(path) {
             await emit("fs.deleted", path)
         }
     }
@@ -149,8 +148,7 @@ public final class FileWatcher: @unchecked Sendable {
         let toExcluded = settings.excludes(to)
         if isDirectory {
             tree.rename(from, to: to)
-            let prefix = from + "/"
-            known = Set(known.map { $0.hasPrefix(prefix) ? to + $0.dropFirst(from.count) : $0 })
+            known.renameTree(from, to: to)
             await emit("fs.moved", to, previous: from)
         } else if fromExcluded && !toExcluded {
             // The final rename of a partial download: the file is complete now.
@@ -206,12 +204,12 @@ public final class FileWatcher: @unchecked Sendable {
             }
         }
         let before = known
-        var seen: Set<String> = []
+        var seen = KnownFiles()
         for root in settings.roots { rescan(root, seen: &seen) }
-        for path in seen.subtracting(before).sorted() {
+        for path in seen.subtracting(before) {
             tracker.observed(path, .created, size: Self.size(path), now: now())
         }
-        for path in before.subtracting(seen).sorted() {
+        for path in before.subtracting(seen) {
             known.remove(path)
             await emit("fs.deleted", path)
         }
@@ -262,9 +260,8 @@ public final class FileWatcher: @unchecked Sendable {
         var stack = [root]
         while let directory = stack.popLast() {
             count += 1
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
-                let path = directory + "/" + name
-                if isDirectory(path) { stack.append(path) }
+            for entry in DirectoryListing.entries(directory) where entry.isDirectory {
+                stack.append(directory + "/" + entry.name)
             }
         }
         return count
@@ -286,10 +283,10 @@ public final class FileWatcher: @unchecked Sendable {
             logger.error("cannot watch a directory", metadata: ["watch.path": "\(directory)", "error": "\(error)"])
             return
         }
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
-            let path = directory + "/" + name
+        for entry in DirectoryListing.entries(directory) {
+            let path = directory + "/" + entry.name
             if settings.excludes(path) { continue }
-            if Self.isDirectory(path) {
+            if entry.isDirectory {
                 walk(path, reportFiles: reportFiles)
             } else if reportFiles {
                 tracker.observed(path, .created, size: Self.size(path), now: now())
@@ -299,14 +296,14 @@ public final class FileWatcher: @unchecked Sendable {
         }
     }
 
-    private func rescan(_ directory: String, seen: inout Set<String>) {
+    private func rescan(_ directory: String, seen: inout KnownFiles) {
         if tree.descriptor(of: directory) == nil, let watch = try? source?.addWatch(directory) {
             tree.add(watch, path: directory)
         }
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
-            let path = directory + "/" + name
+        for entry in DirectoryListing.entries(directory) {
+            let path = directory + "/" + entry.name
             if settings.excludes(path) { continue }
-            if Self.isDirectory(path) { rescan(path, seen: &seen) } else { seen.insert(path) }
+            if entry.isDirectory { rescan(path, seen: &seen) } else { seen.insert(path) }
         }
     }
 
@@ -341,10 +338,5 @@ public final class FileWatcher: @unchecked Sendable {
     static func size(_ path: String) -> Int64? {
         var info = stat()
         return stat(path, &info) == 0 ? Int64(info.st_size) : nil
-    }
-
-    static func isDirectory(_ path: String) -> Bool {
-        var info = stat()
-        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 }

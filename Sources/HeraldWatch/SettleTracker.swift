@@ -16,6 +16,11 @@ public struct SettleTracker: Sendable {
 
     public let settle: Duration
     private var pending: [String: Pending] = [:]
+    /// Every observation in time order, for finding due files without scanning all pending ones
+    /// (a burst of 20,000 files made that scan quadratic). An entry whose time is no longer its
+    /// file's `lastChange` is stale (the file changed again, moved or went away) and is skipped.
+    private var queue: [(path: String, time: Date)] = []
+    private var head = 0
 
     public init(settle: Duration) {
         self.settle = settle
@@ -33,6 +38,7 @@ public struct SettleTracker: Sendable {
         } else {
             pending[path] = Pending(change: change, lastChange: now, size: size)
         }
+        queue.append((path, now))
     }
 
     /// Forgets a file that went away before it settled.
@@ -46,7 +52,9 @@ public struct SettleTracker: Sendable {
 
     /// Moves a pending file to a new name (a rename before it settled).
     public mutating func move(_ old: String, to new: String) {
-        if let entry = pending.removeValue(forKey: old) { pending[new] = entry }
+        guard let entry = pending.removeValue(forKey: old) else { return }
+        pending[new] = entry
+        queue.append((new, entry.lastChange))
     }
 
     /// The files quiet for the settle time whose size has not changed since last seen.
@@ -54,23 +62,48 @@ public struct SettleTracker: Sendable {
     /// - Parameter sizeOf: The current size of a file, or nil when it no longer exists.
     public mutating func due(now: Date, sizeOf: (String) -> Int64?) -> [(path: String, change: Change)] {
         var ready: [(path: String, change: Change)] = []
-        for (path, entry) in pending where now.timeIntervalSince(entry.lastChange) >= settle.timeInterval {
+        let settleTime = settle.timeInterval
+        while head < queue.count, now.timeIntervalSince(queue[head].time) >= settleTime {
+            let (path, time) = queue[head]
+            head += 1
+            guard let entry = pending[path], entry.lastChange == time else { continue }
             let size = sizeOf(path)
             if size == nil {
                 pending[path] = nil
             } else if entry.size != nil, size != entry.size {
                 // Still growing without events (network mounts): wait another quiet period.
                 pending[path] = Pending(change: entry.change, lastChange: now, size: size)
+                queue.append((path, now))
             } else {
                 pending[path] = nil
                 ready.append((path, entry.change))
             }
         }
+        compact()
         return ready.sorted { $0.path < $1.path }
     }
 
     /// When the next file may be due.
-    public var nextDeadline: Date? {
-        pending.values.map(\.lastChange).min().map { $0.addingTimeInterval(settle.timeInterval) }
+    public mutating func nextDeadline() -> Date? {
+        while head < queue.count {
+            let (path, time) = queue[head]
+            if let entry = pending[path], entry.lastChange == time {
+                return time.addingTimeInterval(settle.timeInterval)
+            }
+            head += 1
+        }
+        compact()
+        return nil
+    }
+
+    /// Drops the consumed front of the queue once it is most of it.
+    private mutating func compact() {
+        if head > 1024, head * 2 > queue.count {
+            queue.removeFirst(head)
+            head = 0
+        } else if head == queue.count {
+            queue.removeAll(keepingCapacity: true)
+            head = 0
+        }
     }
 }

@@ -42,7 +42,7 @@ import Testing
         var tracker = SettleTracker(settle: .seconds(5))
         tracker.observed("/m/a.mkv", .created, size: 100, now: at(0))
         #expect(tracker.due(now: at(5), sizeOf: { _ in 500 }).isEmpty, "the size changed: not settled")
-        #expect(tracker.nextDeadline == at(10))
+        #expect(tracker.nextDeadline() == at(10))
         #expect(tracker.due(now: at(10), sizeOf: { _ in 500 }).map(\.path) == ["/m/a.mkv"])
     }
 
