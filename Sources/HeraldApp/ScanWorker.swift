@@ -34,8 +34,20 @@ struct ScanWorker: Service {
             await withTaskGroup(of: Void.self) { group in
                 for server in servers {
                     guard let client = clients[server.name], let signal = signals[server.name] else { continue }
+                    var verifications: ScanVerifier.Queue?
+                    if let settings = server.verification {
+                        let queue = ScanVerifier.Queue()
+                        verifications = queue
+                        group.addTask {
+                            await ScanVerifier(
+                                worker: self, server: server, client: client, settings: settings, queue: queue
+                            ).run()
+                        }
+                    }
                     group.addTask {
-                        await ScanLane(worker: self, server: server, client: client, signal: signal).run()
+                        await ScanLane(
+                            worker: self, server: server, client: client, signal: signal, verifications: verifications
+                        ).run()
                     }
                 }
             }
@@ -65,6 +77,8 @@ struct ScanLane {
     let server: PlexServerSettings
     let client: any PlexServerClient
     let signal: WakeSignal
+    /// Where issued scans are handed to the verifier, when the server asks for verification.
+    let verifications: ScanVerifier.Queue?
     var logger: Logger { worker.logger }
 
     func run() async {
@@ -201,6 +215,10 @@ struct ScanLane {
                 await worker.emit(
                     "herald.scan.issued", server: server.name, section: job.scan.section, folder: job.scan.folder,
                     detail: detail)
+                verifications?.add(
+                    ScanVerifier.Job(
+                        section: job.scan.section, folder: job.scan.folder, localFolder: job.scan.localFolder,
+                        issuedAt: worker.now(), rule: job.rule ?? "", cause: job.eventID ?? ""))
             case .retry(let reason) where job.attempts + 1 < server.maxAttempts:
                 let delay = server.retry.delay(afterFailures: job.attempts + 1, random: worker.random())
                 try await worker.database.resolveScan(

@@ -203,6 +203,17 @@ extension HeraldConfiguration {
                 gate.finish()
                 server.gate = settings
             }
+            if let verifyNode = entry.value("verify") {
+                if verifyNode.scalar != nil {
+                    if entry.bool("verify") == true { server.verification = ScanVerification() }
+                } else if let verify = entry.mapping("verify") {
+                    var settings = ScanVerification()
+                    if let interval = verify.duration("interval") { settings.interval = interval }
+                    if let timeout = verify.duration("timeout") { settings.timeout = timeout }
+                    verify.finish()
+                    server.verification = settings
+                }
+            }
             if let retry = entry.mapping("retry") {
                 if let initial = retry.duration("initial") { server.retry.initialDelay = initial }
                 if let maximum = retry.duration("max") { server.retry.maximumDelay = maximum }

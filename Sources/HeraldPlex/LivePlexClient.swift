@@ -41,6 +41,29 @@ public struct LivePlexClient: PlexServerClient {
         }
     }
 
+    public func refreshingSections() async throws(PlexError) -> Set<String> {
+        let body = try await get("/library/sections", expectBody: true)
+        do {
+            let container = try JSONDecoder().decode(SectionsResponse.self, from: body)
+            return Set((container.MediaContainer.Directory ?? []).filter { $0.refreshing == true }.map(\.key))
+        } catch {
+            throw .malformed("GET /library/sections: \(error)")
+        }
+    }
+
+    public func recentlyAddedFiles() async throws(PlexError) -> [String] {
+        let body = try await get(
+            "/library/recentlyAdded?X-Plex-Container-Start=0&X-Plex-Container-Size=200", expectBody: true)
+        do {
+            let container = try JSONDecoder().decode(MetadataResponse.self, from: body)
+            return (container.MediaContainer.Metadata ?? []).flatMap { item in
+                (item.Media ?? []).flatMap { ($0.Part ?? []).compactMap(\.file) }
+            }
+        } catch {
+            throw .malformed("GET /library/recentlyAdded: \(error)")
+        }
+    }
+
     private func get(_ path: String, expectBody: Bool) async throws(PlexError) -> Data {
         var request = HTTPClientRequest(url: settings.url + path)
         request.method = .GET
@@ -88,9 +111,21 @@ struct SectionsResponse: Decodable {
         var key: String
         var title: String?
         var type: String?
+        var refreshing: Bool?
         var Location: [Location]?
     }
     struct Location: Decodable { var path: String }
+
+    var MediaContainer: Container
+}
+
+/// A `MediaContainer` of items (`/library/recentlyAdded`, `/library/metadata/…`), reduced to their files.
+// swift-format-ignore: AlwaysUseLowerCamelCase
+struct MetadataResponse: Decodable {
+    struct Container: Decodable { var Metadata: [Item]? }
+    struct Item: Decodable { var Media: [Media]? }
+    struct Media: Decodable { var Part: [Part]? }
+    struct Part: Decodable { var file: String? }
 
     var MediaContainer: Container
 }

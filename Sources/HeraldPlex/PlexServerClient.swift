@@ -7,6 +7,10 @@ public protocol PlexServerClient: Sendable {
     /// Starts a partial scan of one folder of one section
     /// (`GET /library/sections/{key}/refresh?path=…`); returns the HTTP status.
     func refresh(section: String, folder: String) async throws(PlexError) -> Int
+    /// Keys of the sections Plex is scanning right now (their `refreshing` flag in `/library/sections`).
+    func refreshingSections() async throws(PlexError) -> Set<String>
+    /// The files of Plex's recently added items (`/library/recentlyAdded`, `Media[].Part[].file`).
+    func recentlyAddedFiles() async throws(PlexError) -> [String]
 }
 
 /// A failure talking to Plex.

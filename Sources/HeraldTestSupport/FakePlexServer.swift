@@ -36,6 +36,12 @@ public final class FakePlexServer: Sendable {
         var mode = Mode.normal
         var requests: [Recorded] = []
         var sectionsBody: Data
+        /// Sections shown as `refreshing` until these times (a scan in progress).
+        var refreshingUntil: [String: Date] = [:]
+        /// Files added by the scans so far, newest first (served by `/library/recentlyAdded`).
+        var added: [String] = []
+        var scanDuration: Duration = .zero
+        var scansAddFiles = true
     }
 
     public let token: String
@@ -63,6 +69,15 @@ public final class FakePlexServer: Sendable {
     }
 
     public func setMode(_ mode: Mode) { state.withLock { $0.mode = mode } }
+
+    /// How a refresh plays out: the section shows `refreshing: true` for `duration`, and, when
+    /// `addsFiles`, a file under the folder then appears among the recently added items.
+    public func setScans(duration: Duration, addsFiles: Bool) {
+        state.withLock {
+            $0.scanDuration = duration
+            $0.scansAddFiles = addsFiles
+        }
+    }
 
     /// Replaces the `/library/sections` answer with sections of the given locations.
     public func setSections(_ sections: [PlexSection]) {
@@ -105,6 +120,50 @@ public final class FakePlexServer: Sendable {
                         "<html><head><title>Unauthorized</title></head><body><h1>401 Unauthorized</h1></body></html>")))
     }
 
+    /// `/library/sections` with each Directory's `refreshing` flag as the scans in progress say.
+    private func sectionsWithRefreshing() -> Data {
+        let (body, until) = state.withLock { ($0.sectionsBody, $0.refreshingUntil) }
+        guard var object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any],
+            var container = object["MediaContainer"] as? [String: Any],
+            let directories = container["Directory"] as? [[String: Any]]
+        else { return body }
+        let now = Date()
+        container["Directory"] = directories.map { directory -> [String: Any] in
+            var directory = directory
+            let key = "\(directory["key"] ?? "")"
+            directory["refreshing"] = until[key].map { $0 > now } ?? false
+            return directory
+        }
+        object["MediaContainer"] = container
+        return (try? JSONSerialization.data(withJSONObject: object)) ?? body
+    }
+
+    /// The recentlyAdded fixture (shared/fixtures) with the files the scans added in front, each as
+    /// a copy of the fixture's item with its file replaced.
+    private func recentlyAdded() throws -> Data {
+        let fixture = try Data(
+            contentsOf: Fixtures.packageRoot.appendingPathComponent("samples/plex-api/plex-library-recentlyAdded.json"))
+        guard var object = try JSONSerialization.jsonObject(with: fixture) as? [String: Any],
+            var container = object["MediaContainer"] as? [String: Any],
+            let items = container["Metadata"] as? [[String: Any]], let template = items.first
+        else { return fixture }
+        let added = state.withLock { $0.added }
+        let made = added.enumerated().map { index, file -> [String: Any] in
+            var item = template
+            item["ratingKey"] = "\(90_000 + index)"
+            var media = (item["Media"] as? [[String: Any]])?.first ?? [:]
+            var part = (media["Part"] as? [[String: Any]])?.first ?? [:]
+            part["file"] = file
+            media["Part"] = [part]
+            item["Media"] = [media]
+            return item
+        }
+        container["Metadata"] = made + items
+        container["size"] = made.count + items.count
+        object["MediaContainer"] = container
+        return try JSONSerialization.data(withJSONObject: object)
+    }
+
     private static func json(_ body: Data) -> Response {
         Response(
             status: .ok, headers: [.contentType: "application/json"],
@@ -122,13 +181,25 @@ public final class FakePlexServer: Sendable {
         router.get("/library/sections") { request, _ in
             self.record(request)
             if let refusal = self.unauthorized(request) { return refusal }
-            return Self.json(self.state.withLock { $0.sectionsBody })
+            return Self.json(self.sectionsWithRefreshing())
+        }
+        router.get("/library/recentlyAdded") { request, _ in
+            self.record(request)
+            if let refusal = self.unauthorized(request) { return refusal }
+            return Self.json(try self.recentlyAdded())
         }
         router.get("/library/sections/:key/refresh") { request, _ in
             self.record(request)
             if let refusal = self.unauthorized(request) { return refusal }
             switch self.state.withLock({ $0.mode }) {
             case .normal:
+                let key = request.uri.path.split(separator: "/")[2].description
+                let folder = request.uri.queryParameters.get("path") ?? ""
+                self.state.withLock { state in
+                    let ends = Date().addingTimeInterval(state.scanDuration.timeInterval)
+                    state.refreshingUntil[key] = ends
+                    if state.scansAddFiles { state.added.insert(folder + "/Added by the scan.mkv", at: 0) }
+                }
                 return Response(status: .ok)
             case .status(let code):
                 return Response(status: HTTPResponse.Status(code: code))

@@ -226,6 +226,68 @@ import Testing
         }
     }
 
+    /// A season folder on disk that Plex sees under /storage/media/tv, with verification on.
+    static func verifiedImport(
+        duration: Duration, addsFiles: Bool, timeout: String,
+        _ check: @Sendable (FakePlexServer, DaemonHarness) async throws -> Void
+    ) async throws {
+        let media = try TemporaryDirectory()
+        defer { media.remove() }
+        try FileManager.default.createDirectory(
+            atPath: media.path + "/Show/Season 01", withIntermediateDirectories: true)
+        let yaml = Self.mediaRewrite(media) + "    verify: {interval: 200ms, timeout: \(timeout)}\n"
+        try await Self.withPlex(extraYAML: yaml) { plex, harness, client in
+            plex.setScans(duration: duration, addsFiles: addsFiles)
+            let body = try Self.sonarrImport(episode: 1, series: media.path + "/Show")
+            #expect(try await client.postJSON("/hooks/sonarr", body).status == .accepted)
+            try await check(plex, harness)
+        }
+    }
+
+    @Test func aVerifiedScanIsCompletedOnceTheSectionIsIdleAndShowsTheFolder() async throws {
+        try await Self.verifiedImport(duration: .milliseconds(1200), addsFiles: true, timeout: "10s") { plex, harness in
+            try await Self.waitUntil {
+                try await !Self.internalEvents(harness.daemon.database, "herald.scan.completed").isEmpty
+            }
+            let issued = try #require(
+                try await Self.internalEvents(harness.daemon.database, "herald.scan.issued").first)
+            let completed = try #require(
+                try await Self.internalEvents(harness.daemon.database, "herald.scan.completed").first)
+            #expect(completed.event.paths == ["/storage/media/tv/Show/Season 01"])
+            #expect(
+                completed.event.receivedAt.timeIntervalSince(issued.event.receivedAt) >= 1.2, "not while refreshing")
+            #expect(plex.requests.contains { $0.path == "/library/recentlyAdded" })
+            #expect(try await Self.internalEvents(harness.daemon.database, "herald.scan.unverified").isEmpty)
+        }
+    }
+
+    @Test func aScanPlexDoesNotShowIsUnverifiedWithTheReason() async throws {
+        try await Self.verifiedImport(duration: .zero, addsFiles: false, timeout: "1s") { _, harness in
+            try await Self.waitUntil {
+                try await !Self.internalEvents(harness.daemon.database, "herald.scan.unverified").isEmpty
+            }
+            let event = try #require(
+                try await Self.internalEvents(harness.daemon.database, "herald.scan.unverified").first)
+            let detail = try JSONSerialization.jsonObject(with: event.event.raw) as? [String: String]
+            #expect(
+                detail?["reason"]
+                    == "Plex finished scanning but shows nothing under /storage/media/tv/Show/Season 01 among its recently added items"
+            )
+        }
+    }
+
+    @Test func aScanStillRunningAtTheTimeoutIsUnverified() async throws {
+        try await Self.verifiedImport(duration: .seconds(30), addsFiles: true, timeout: "1s") { _, harness in
+            try await Self.waitUntil {
+                try await !Self.internalEvents(harness.daemon.database, "herald.scan.unverified").isEmpty
+            }
+            let event = try #require(
+                try await Self.internalEvents(harness.daemon.database, "herald.scan.unverified").first)
+            let detail = try JSONSerialization.jsonObject(with: event.event.raw) as? [String: String]
+            #expect(detail?["reason"] == "Plex was still scanning the section after 1s")
+        }
+    }
+
     @Test func aSeasonLandingOnDiskIsOneScanThroughTheWatcher() async throws {
         let media = try TemporaryDirectory()
         defer { media.remove() }

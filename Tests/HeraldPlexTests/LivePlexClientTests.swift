@@ -56,4 +56,20 @@ import Testing
             }
         }
     }
+
+    @Test func readsTheRefreshingFlagsAndTheRecentlyAddedFiles() async throws {
+        let plex = try FakePlexServer()
+        try await plex.start()
+        defer { Task { await plex.stop() } }
+        plex.setScans(duration: .seconds(5), addsFiles: true)
+        #expect(try await client(plex).refreshingSections().isEmpty)
+        #expect(try await client(plex).refresh(section: "2", folder: "/storage/media/tv/Show/Season 01") == 200)
+        #expect(try await client(plex).refreshingSections() == ["2"])
+        let files = try await client(plex).recentlyAddedFiles()
+        #expect(files.first == "/storage/media/tv/Show/Season 01/Added by the scan.mkv")
+        #expect(
+            files.contains(
+                "/movies/Ant-Man and the Wasp Quantumania (2023)/Ant-Man.and.the.Wasp.Quantumania.2023.1080p.mp4"),
+            "the fixture's own item")
+    }
 }

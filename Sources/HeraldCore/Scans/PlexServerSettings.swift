@@ -20,6 +20,8 @@ public struct PlexServerSettings: Sendable, Equatable {
     public var retry = RetryPolicy()
     /// When set, a scan waits until its folder exists here and has not changed for a while.
     public var gate: SettleGate?
+    /// When set, each issued scan is followed until Plex has finished it and shows the folder.
+    public var verification: ScanVerification?
 
     public init(
         name: String, url: String, token: Secret, rewrites: [PathRewrite] = [], anchors: [String] = [],
@@ -36,6 +38,19 @@ public struct PlexServerSettings: Sendable, Equatable {
         self.timeout = timeout
         self.sectionsRefresh = sectionsRefresh
         self.maxAttempts = maxAttempts
+    }
+}
+
+/// How an issued scan is followed: Plex's section `refreshing` flag is polled until the scan ends,
+/// then the folder must show up among Plex's recently added items (`herald.scan.completed`); a scan
+/// still running at the timeout, or a folder Plex does not show, is `herald.scan.unverified`.
+public struct ScanVerification: Sendable, Equatable {
+    public var interval: Duration
+    public var timeout: Duration
+
+    public init(interval: Duration = .seconds(2), timeout: Duration = .seconds(300)) {
+        self.interval = interval
+        self.timeout = timeout
     }
 }
 
