@@ -9,7 +9,9 @@ import Synchronization
 
 /// A stand-in for Plex Media Server on 127.0.0.1, answering with Plex's documented bodies.
 ///
-/// It serves `/identity` and `/library/sections` from `samples/plex-api/`, accepts
+/// It serves `/identity`, `/library/sections` (with `refreshing` flags while a scan plays out),
+/// `/library/sections/{key}/all`, `/library/metadata/…`, `/library/recentlyAdded` and
+/// `/status/sessions` from the fixtures in `samples/plex-api/`, accepts
 /// `GET /library/sections/{key}/refresh?path=…`, answers `PUT`/`POST` refreshes with 404 as current
 /// servers do, records every request, and can be told to fail: a status (401, 404, 500, 524…), a
 /// delay, or to go down entirely and come back on the same port.
@@ -164,6 +166,10 @@ public final class FakePlexServer: Sendable {
         return try JSONSerialization.data(withJSONObject: object)
     }
 
+    private static func fixture(_ name: String) throws -> Data {
+        try Data(contentsOf: Fixtures.packageRoot.appendingPathComponent("samples/plex-api/\(name)"))
+    }
+
     private static func json(_ body: Data) -> Response {
         Response(
             status: .ok, headers: [.contentType: "application/json"],
@@ -182,6 +188,30 @@ public final class FakePlexServer: Sendable {
             self.record(request)
             if let refusal = self.unauthorized(request) { return refusal }
             return Self.json(self.sectionsWithRefreshing())
+        }
+        // Library listings and items, from the fixtures (shared/fixtures, copied to samples/plex-api).
+        router.get("/library/sections/:key/all") { request, _ in
+            self.record(request)
+            if let refusal = self.unauthorized(request) { return refusal }
+            let episodes = request.uri.queryParameters.get("type") == "4"
+            return Self.json(
+                try Self.fixture(
+                    episodes ? "plex-library-section-all-episodes-type4.json" : "plex-library-section-all-movies.json"))
+        }
+        router.get("/library/metadata/:id") { request, _ in
+            self.record(request)
+            if let refusal = self.unauthorized(request) { return refusal }
+            return Self.json(try Self.fixture("plex-library-metadata-movie.json"))
+        }
+        router.get("/library/metadata/:id/children") { request, _ in
+            self.record(request)
+            if let refusal = self.unauthorized(request) { return refusal }
+            return Self.json(try Self.fixture("plex-library-metadata-children-episodes.json"))
+        }
+        router.get("/status/sessions") { request, _ in
+            self.record(request)
+            if let refusal = self.unauthorized(request) { return refusal }
+            return Self.json(try Self.fixture("plex-status-sessions.json"))
         }
         router.get("/library/recentlyAdded") { request, _ in
             self.record(request)

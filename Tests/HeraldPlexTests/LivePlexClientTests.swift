@@ -3,6 +3,8 @@ import Foundation
 import HeraldCore
 import HeraldPlex
 import HeraldTestSupport
+import NIOCore
+import NIOHTTP1
 import Testing
 
 @Suite(.serialized) struct LivePlexClientTests {
@@ -71,5 +73,26 @@ import Testing
             files.contains(
                 "/movies/Ant-Man and the Wasp Quantumania (2023)/Ant-Man.and.the.Wasp.Quantumania.2023.1080p.mp4"),
             "the fixture's own item")
+    }
+
+    @Test func theFakeServesTheLibraryFixturesBehindTheToken() async throws {
+        let plex = try FakePlexServer()
+        try await plex.start()
+        defer { Task { await plex.stop() } }
+        for path in [
+            "/library/sections/1/all?type=1", "/library/sections/2/all?type=4", "/library/metadata/108",
+            "/library/metadata/20/children", "/status/sessions",
+        ] {
+            var request = HTTPClientRequest(url: plex.url + path)
+            request.headers.add(name: "X-Plex-Token", value: plex.token)
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+            #expect(response.status.code == 200, "\(path)")
+            let body = try await response.body.collect(upTo: 1 << 22)
+            let object = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
+            #expect(object?["MediaContainer"] != nil, "\(path)")
+            let refused = try await HTTPClient.shared.execute(
+                HTTPClientRequest(url: plex.url + path), timeout: .seconds(5))
+            #expect(refused.status.code == 401)
+        }
     }
 }
