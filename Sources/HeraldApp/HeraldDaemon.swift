@@ -131,7 +131,10 @@ public func buildServiceGroup(
         http.map { [.init(service: HTTPClientService(client: $0))] } ?? []
     services += [
         .init(service: JournalService(writer: journal, database: database, logger: logger)),
-        .init(service: CheckpointService(checkpointer: checkpointer, interval: .seconds(1), logger: logger)),
+        .init(
+            service: CheckpointService(
+                checkpointer: checkpointer, interval: .seconds(1), logger: logger, database: database,
+                retention: configuration.journal.retention, now: now)),
         .init(
             service: EventDispatcher(
                 database: database, commits: journal.commits, handler: handler,

@@ -248,6 +248,16 @@ extension HeraldConfiguration {
         var journal = JournalSettings()
         if let mode = map.choice("synchronous", as: JournalSettings.Synchronous.self) { journal.synchronous = mode }
         if let batch = map.int("max_batch", in: 1...100_000) { journal.maxBatch = batch }
+        if let node = map.value("retention"), let text = map.reader.string(node, path: "journal.retention") {
+            if ["forever", "none", "off"].contains(text) {
+                journal.retention = nil
+            } else if let duration = ConfigValueParser.duration(text), duration >= .seconds(3600) {
+                journal.retention = duration
+            } else {
+                map.reader.error(
+                    "'journal.retention' must be a duration of at least 1h (such as 90d) or 'forever'", at: node)
+            }
+        }
         map.finish()
         return journal
     }

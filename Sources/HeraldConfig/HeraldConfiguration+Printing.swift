@@ -15,6 +15,7 @@ extension HeraldConfiguration {
             "  shutdown_timeout: \(seconds(server.shutdownTimeout))",
             "log:", "  format: \(logging.format.rawValue)", "  level: \(logging.level.rawValue)",
             "journal:", "  synchronous: \(journal.synchronous.rawValue)", "  max_batch: \(journal.maxBatch)",
+            "  retention: \(journal.retention.map(seconds) ?? "forever")",
             "api:", "  token: \(redacted(api.token))",
             "sources:",
         ]

@@ -73,6 +73,9 @@ public struct JournalSettings: Sendable, Equatable {
     public var synchronous: Synchronous = .full
     /// Most events written in one shared commit.
     public var maxBatch = 1024
+    /// Dispatched events, finished scans and finished deliveries older than this are deleted
+    /// (nil keeps everything). Pending work is never deleted, whatever its age.
+    public var retention: Duration? = .seconds(90 * 86_400)
 
     public init() {}
 }

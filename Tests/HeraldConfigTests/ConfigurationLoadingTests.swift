@@ -251,4 +251,16 @@ import Testing
         #expect(configuration.watch.pollRoots.map(\.interval) == [.seconds(120)])
         #expect(configuration.watch.settle == .seconds(10))
     }
+
+    @Test func journalRetention() throws {
+        let base = "state_directory: /tmp/x\n"
+        #expect(try HeraldConfiguration.parse(yaml: base, file: "/t/h.yml").journal.retention == .seconds(90 * 86_400))
+        let week = try HeraldConfiguration.parse(yaml: base + "journal: {retention: 7d}\n", file: "/t/h.yml")
+        #expect(week.journal.retention == .seconds(7 * 86_400))
+        let forever = try HeraldConfiguration.parse(yaml: base + "journal: {retention: forever}\n", file: "/t/h.yml")
+        #expect(forever.journal.retention == nil)
+        #expect(throws: ConfigError.self) {
+            try HeraldConfiguration.parse(yaml: base + "journal: {retention: 5m}\n", file: "/t/h.yml")
+        }
+    }
 }
