@@ -145,6 +145,9 @@ public func buildServiceGroup(
                 database: database, journal: journal, servers: configuration.plexServers, clients: clients,
                 signals: signals, logger: logger, now: now, random: { Double.random(in: 0..<1) })),
         .init(
+            service: InventoryService(
+                database: database, servers: configuration.plexServers, clients: clients, logger: logger, now: now)),
+        .init(
             service: NotifyWorker(
                 database: database, journal: journal, channels: channels, senders: senders,
                 renderer: NotificationRenderer(templates: templates), signals: channelSignals,

@@ -214,6 +214,13 @@ extension HeraldConfiguration {
                     server.verification = settings
                 }
             }
+            if let inventory = entry.mapping("inventory") {
+                var schedule = InventorySchedule()
+                if let every = inventory.duration("every") { schedule.every = every }
+                if let size = inventory.int("page_size", in: 10...10_000) { schedule.pageSize = size }
+                inventory.finish()
+                server.inventory = schedule
+            }
             if let retry = entry.mapping("retry") {
                 if let initial = retry.duration("initial") { server.retry.initialDelay = initial }
                 if let maximum = retry.duration("max") { server.retry.maximumDelay = maximum }

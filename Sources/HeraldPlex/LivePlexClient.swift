@@ -64,13 +64,34 @@ public struct LivePlexClient: PlexServerClient {
         }
     }
 
-    private func get(_ path: String, expectBody: Bool) async throws(PlexError) -> Data {
+    /// One page of a section's movies (`kind: .movie`, Plex type 1) or episodes (type 4), with their
+    /// GUIDs, paged with `X-Plex-Container-Start` / `-Size`.
+    public func libraryPage(
+        section: String, kind: InventoryItem.Kind, start: Int, size: Int
+    ) async throws(PlexError)
+        -> PlexLibraryListing.Page
+    {
+        let type = kind == .movie ? 1 : 4
+        let body = try await get(
+            "/library/sections/\(Self.encode(section))/all?type=\(type)&includeGuids=1"
+                + "&X-Plex-Container-Start=\(start)&X-Plex-Container-Size=\(size)",
+            expectBody: true, headers: [("X-Plex-Container-Start", "\(start)"), ("X-Plex-Container-Size", "\(size)")])
+        do {
+            return try PlexLibraryListing.decode(body, server: settings.name, section: section)
+        } catch {
+            throw .malformed("GET /library/sections/\(section)/all: \(error)")
+        }
+    }
+
+    private func get(_ path: String, expectBody: Bool, headers: [(String, String)] = []) async throws(PlexError) -> Data
+    {
         var request = HTTPClientRequest(url: settings.url + path)
         request.method = .GET
         request.headers.add(name: "X-Plex-Token", value: settings.token.value)
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "X-Plex-Client-Identifier", value: "herald")
         request.headers.add(name: "X-Plex-Product", value: "Herald")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         do {
             let response = try await http.execute(request, timeout: .nanoseconds(settings.timeout.nanoseconds))
             let body = try await response.body.collect(upTo: expectBody ? 32 << 20 : 1 << 20)

@@ -11,6 +11,11 @@ public protocol PlexServerClient: Sendable {
     func refreshingSections() async throws(PlexError) -> Set<String>
     /// The files of Plex's recently added items (`/library/recentlyAdded`, `Media[].Part[].file`).
     func recentlyAddedFiles() async throws(PlexError) -> [String]
+    /// One page of a section's movies or episodes (`/library/sections/{key}/all?type=1|4`).
+    func libraryPage(
+        section: String, kind: InventoryItem.Kind, start: Int, size: Int
+    ) async throws(PlexError)
+        -> PlexLibraryListing.Page
 }
 
 /// A failure talking to Plex.

@@ -101,6 +101,35 @@ extension AppDatabase {
         migrator.registerMigration("v5-event-thumb") { db in
             try db.alter(table: "event") { table in table.add(column: "thumb", .blob) }
         }
+        migrator.registerMigration("v6-inventory") { db in
+            try db.create(table: "inventory_item") { table in
+                // The same film can be in two sections (an HD and a 4K library): one row for each.
+                table.column("guid", .text).notNull()
+                table.column("server", .text).notNull()
+                table.column("section", .text).notNull()
+                table.primaryKey(["guid", "server", "section"])
+                table.column("kind", .text).notNull()
+                table.column("show_guid", .text)
+                table.column("added_at", .double)
+                table.column("size", .integer).notNull()
+                table.column("item", .text).notNull()
+                table.column("seen_run", .integer).notNull()
+                table.column("unknown_run", .integer)
+            }
+            try db.create(index: "inventory_scope", on: "inventory_item", columns: ["server", "section", "kind"])
+            try db.create(index: "inventory_show", on: "inventory_item", columns: ["show_guid"])
+            try db.create(table: "inventory_sync") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("server", .text).notNull()
+                table.column("section", .text).notNull()
+                table.column("kind", .text).notNull()
+                table.column("started_at", .double).notNull()
+                table.column("finished_at", .double)
+                table.column("status", .text).notNull()
+                table.column("items", .integer).notNull().defaults(to: 0)
+                table.column("error", .text)
+            }
+        }
         return migrator
     }
 }

@@ -184,51 +184,45 @@ extension AppDatabase {
         channel: String, resolutions: [(id: Int64, resolution: DeliveryResolution)] = [], unsent: [Int64] = [],
         claim limit: Int, now: Date, failuresOnly: Bool = false
     ) async throws -> (expired: [Delivery], claimed: [Delivery], nextDue: Date?) {
-        try await writer.writeWithoutTransaction { db in
-            let synchronous = try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? 2
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            defer { try? db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
+        try await relaxedWrite { db in
             var result: (expired: [Delivery], claimed: [Delivery], nextDue: Date?) = ([], [], nil)
-            try db.inTransaction {
-                try Self.record(db, resolutions: resolutions, unsent: unsent, channel: channel)
-                guard limit > 0 else { return .commit }
-                let time = now.timeIntervalSince1970
-                result.expired = try Row.fetchAll(
+            try Self.record(db, resolutions: resolutions, unsent: unsent, channel: channel)
+            guard limit > 0 else { return result }
+            let time = now.timeIntervalSince1970
+            result.expired = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: "SELECT * FROM delivery WHERE channel = ? AND state = 'pending' AND expires_at <= ?"),
+                arguments: [channel, time]
+            ).map(Self.delivery)
+            for row in result.expired {
+                try db.cachedStatement(sql: "UPDATE delivery SET state = 'expired', finished_at = ? WHERE id = ?")
+                    .execute(arguments: [time, row.id])
+            }
+            let rows = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM delivery WHERE channel = ? AND state = 'pending' AND due_at <= ?
+                        \(failuresOnly ? "AND severity = 'failure'" : "") ORDER BY due_at, id LIMIT ?
+                        """), arguments: [channel, time, limit]
+            ).map(Self.delivery)
+            for row in rows {
+                try db.cachedStatement(
+                    sql: "UPDATE delivery SET state = 'sending', attempts = attempts + 1 WHERE id = ?"
+                ).execute(arguments: [row.id])
+            }
+            result.claimed = rows.map { row in
+                var row = row
+                row.state = .sending
+                row.attempts += 1
+                return row
+            }
+            if rows.count < limit {
+                // Nothing else is due now: say when something will be, so the lane can sleep until then.
+                result.nextDue = try Double.fetchOne(
                     db.cachedStatement(
-                        sql: "SELECT * FROM delivery WHERE channel = ? AND state = 'pending' AND expires_at <= ?"),
-                    arguments: [channel, time]
-                ).map(Self.delivery)
-                for row in result.expired {
-                    try db.cachedStatement(sql: "UPDATE delivery SET state = 'expired', finished_at = ? WHERE id = ?")
-                        .execute(arguments: [time, row.id])
-                }
-                let rows = try Row.fetchAll(
-                    db.cachedStatement(
-                        sql: """
-                            SELECT * FROM delivery WHERE channel = ? AND state = 'pending' AND due_at <= ?
-                            \(failuresOnly ? "AND severity = 'failure'" : "") ORDER BY due_at, id LIMIT ?
-                            """), arguments: [channel, time, limit]
-                ).map(Self.delivery)
-                for row in rows {
-                    try db.cachedStatement(
-                        sql: "UPDATE delivery SET state = 'sending', attempts = attempts + 1 WHERE id = ?"
-                    ).execute(arguments: [row.id])
-                }
-                result.claimed = rows.map { row in
-                    var row = row
-                    row.state = .sending
-                    row.attempts += 1
-                    return row
-                }
-                if rows.count < limit {
-                    // Nothing else is due now: say when something will be, so the lane can sleep until then.
-                    result.nextDue = try Double.fetchOne(
-                        db.cachedStatement(
-                            sql: "SELECT MIN(due_at) FROM delivery WHERE channel = ? AND state = 'pending'"),
-                        arguments: [channel]
-                    ).map(Date.init(timeIntervalSince1970:))
-                }
-                return .commit
+                        sql: "SELECT MIN(due_at) FROM delivery WHERE channel = ? AND state = 'pending'"),
+                    arguments: [channel]
+                ).map(Date.init(timeIntervalSince1970:))
             }
             return result
         }

@@ -44,6 +44,11 @@ public final class FakePlexServer: Sendable {
         var added: [String] = []
         var scanDuration: Duration = .zero
         var scansAddFiles = true
+        /// A generated library: how many movies and episodes `/library/sections/{key}/all` lists.
+        var library: (movies: Int, episodes: Int)?
+        /// Listing requests answered before the listing starts failing with `libraryFailure`.
+        var libraryFailure: (afterPages: Int, status: Int)?
+        var libraryPages = 0
     }
 
     public let token: String
@@ -71,6 +76,19 @@ public final class FakePlexServer: Sendable {
     }
 
     public func setMode(_ mode: Mode) { state.withLock { $0.mode = mode } }
+
+    /// Lists a generated library instead of the fixtures' single items: `movies` movies in every
+    /// movie section and `episodes` episodes in every show section (100 per show, 10 per season),
+    /// each a copy of the fixture's item with its own GUID, title, numbers and file.
+    public func setLibrary(movies: Int, episodes: Int) { state.withLock { $0.library = (movies, episodes) } }
+
+    /// Makes library listings fail with `status` after `afterPages` successful pages.
+    public func failLibrary(afterPages: Int, status: Int) {
+        state.withLock {
+            $0.libraryFailure = (afterPages, status)
+            $0.libraryPages = 0
+        }
+    }
 
     /// How a refresh plays out: the section shows `refreshing: true` for `duration`, and, when
     /// `addsFiles`, a file under the folder then appears among the recently added items.
@@ -194,6 +212,23 @@ public final class FakePlexServer: Sendable {
             self.record(request)
             if let refusal = self.unauthorized(request) { return refusal }
             let episodes = request.uri.queryParameters.get("type") == "4"
+            let (library, failing) = self.state.withLock { state -> ((movies: Int, episodes: Int)?, Int?) in
+                state.libraryPages += 1
+                guard let failure = state.libraryFailure, state.libraryPages > failure.afterPages else {
+                    return (state.library, nil)
+                }
+                return (state.library, failure.status)
+            }
+            if let failing { return Response(status: HTTPResponse.Status(code: failing)) }
+            if let library {
+                let start = Int(request.headers[HTTPField.Name("X-Plex-Container-Start")!] ?? "")
+                    ?? Int(request.uri.queryParameters.get("X-Plex-Container-Start") ?? "") ?? 0
+                let size = Int(request.headers[HTTPField.Name("X-Plex-Container-Size")!] ?? "")
+                    ?? Int(request.uri.queryParameters.get("X-Plex-Container-Size") ?? "") ?? 50
+                return Self.json(
+                    try GeneratedLibrary.shared.page(
+                        episodes: episodes, total: episodes ? library.episodes : library.movies, start: start, size: size))
+            }
             return Self.json(
                 try Self.fixture(
                     episodes ? "plex-library-section-all-episodes-type4.json" : "plex-library-section-all-movies.json"))

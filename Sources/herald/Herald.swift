@@ -7,7 +7,9 @@ struct Herald: AsyncParsableCommand {
         commandName: "herald",
         abstract: "Turns Plex, Tautulli, Sonarr, Radarr and Lidarr webhooks into durable, explainable actions.",
         version: HeraldVersion.string,
-        subcommands: [Serve.self, Check.self, Events.self, Rules.self, Notify.self, Deliveries.self, Version.self]
+        subcommands: [
+            Serve.self, Check.self, Events.self, Rules.self, Notify.self, Deliveries.self, Inventory.self, Version.self,
+        ]
     )
 }
 

@@ -22,6 +22,8 @@ public struct PlexServerSettings: Sendable, Equatable {
     public var gate: SettleGate?
     /// When set, each issued scan is followed until Plex has finished it and shows the folder.
     public var verification: ScanVerification?
+    /// When set, the library's movies and episodes are synced into the inventory on this schedule.
+    public var inventory: InventorySchedule?
 
     public init(
         name: String, url: String, token: Secret, rewrites: [PathRewrite] = [], anchors: [String] = [],
@@ -51,6 +53,17 @@ public struct ScanVerification: Sendable, Equatable {
     public init(interval: Duration = .seconds(2), timeout: Duration = .seconds(300)) {
         self.interval = interval
         self.timeout = timeout
+    }
+}
+
+/// How often a server's library is synced into the inventory, and in pages of what size.
+public struct InventorySchedule: Sendable, Equatable {
+    public var every: Duration
+    public var pageSize: Int
+
+    public init(every: Duration = .seconds(6 * 3600), pageSize: Int = 500) {
+        self.every = every
+        self.pageSize = pageSize
     }
 }
 

@@ -1,0 +1,75 @@
+import Foundation
+import HeraldCore
+import HeraldPlex
+import HeraldStore
+import Logging
+
+/// Syncs one Plex server's movies and episodes into the inventory, section by section.
+///
+/// Each section and kind is one run: pages are stored as they arrive; a run that completes
+/// removes what Plex no longer lists, a run that fails keeps the previous items and marks them
+/// unknown (so cleanup never acts on data that is missing because a request failed).
+public struct InventorySync: Sendable {
+    public struct Report: Sendable, Equatable {
+        public var section: String
+        public var kind: InventoryItem.Kind
+        public var items: Int
+        public var skipped: Int
+        public var error: String?
+    }
+
+    let database: AppDatabase
+    let client: any PlexServerClient
+    let server: String
+    let pageSize: Int
+    let now: @Sendable () -> Date
+
+    public init(
+        database: AppDatabase, client: any PlexServerClient, server: String, pageSize: Int = 500,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.database = database
+        self.client = client
+        self.server = server
+        self.pageSize = pageSize
+        self.now = now
+    }
+
+    /// Syncs every movie and show section (`sections` limits it to some keys).
+    public func run(sections keys: Set<String>? = nil) async throws -> [Report] {
+        let sections = try await client.sections()
+        var reports: [Report] = []
+        for section in sections where keys?.contains(section.key) ?? true {
+            switch section.type {
+            case "movie": reports.append(try await sync(section: section.key, kind: .movie))
+            case "show": reports.append(try await sync(section: section.key, kind: .episode))
+            default: continue
+            }
+        }
+        return reports
+    }
+
+    func sync(section: String, kind: InventoryItem.Kind) async throws -> Report {
+        let run = try await database.beginInventorySync(server: server, section: section, kind: kind, now: now())
+        var stored = 0
+        var skipped = 0
+        var start = 0
+        do {
+            while true {
+                let page = try await client.libraryPage(section: section, kind: kind, start: start, size: pageSize)
+                try await database.storeInventoryPage(page.items, run: run)
+                stored += page.items.count
+                skipped += page.skipped
+                let received = page.items.count + page.skipped
+                start += received
+                if received == 0 || received < pageSize || (page.total.map { start >= $0 } ?? false) { break }
+            }
+            try await database.finishInventorySync(run: run, items: stored, error: nil, now: now())
+            return Report(section: section, kind: kind, items: stored, skipped: skipped, error: nil)
+        } catch {
+            let reason = "\(error)"
+            try await database.finishInventorySync(run: run, items: stored, error: reason, now: now())
+            return Report(section: section, kind: kind, items: stored, skipped: skipped, error: reason)
+        }
+    }
+}
