@@ -135,7 +135,8 @@ let package = Package(
         .executableTarget(
             name: "HeraldBenchmarks",
             dependencies: [
-                "HeraldApp", "HeraldConfig", "HeraldCore", "HeraldStore", "HeraldTestSupport",
+                "HeraldApp", "HeraldConfig", "HeraldCore", "HeraldPlex", "HeraldStore", "HeraldTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],

@@ -221,13 +221,16 @@ public final class FakePlexServer: Sendable {
             }
             if let failing { return Response(status: HTTPResponse.Status(code: failing)) }
             if let library {
-                let start = Int(request.headers[HTTPField.Name("X-Plex-Container-Start")!] ?? "")
+                let start =
+                    Int(request.headers[HTTPField.Name("X-Plex-Container-Start")!] ?? "")
                     ?? Int(request.uri.queryParameters.get("X-Plex-Container-Start") ?? "") ?? 0
-                let size = Int(request.headers[HTTPField.Name("X-Plex-Container-Size")!] ?? "")
+                let size =
+                    Int(request.headers[HTTPField.Name("X-Plex-Container-Size")!] ?? "")
                     ?? Int(request.uri.queryParameters.get("X-Plex-Container-Size") ?? "") ?? 50
                 return Self.json(
                     try GeneratedLibrary.shared.page(
-                        episodes: episodes, total: episodes ? library.episodes : library.movies, start: start, size: size))
+                        episodes: episodes, total: episodes ? library.episodes : library.movies, start: start,
+                        size: size))
             }
             return Self.json(
                 try Self.fixture(

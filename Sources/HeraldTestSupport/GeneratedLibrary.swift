@@ -44,7 +44,8 @@ final class GeneratedLibrary: Sendable {
         part["file"] = "@FILE@"
         media["Part"] = [part]
         item["Media"] = [media]
-        let text = String(decoding: try JSONSerialization.data(withJSONObject: item, options: [.sortedKeys]), as: UTF8.self)
+        let text = String(
+            decoding: try JSONSerialization.data(withJSONObject: item, options: [.sortedKeys]), as: UTF8.self)
         // Split at every marker, keeping the marker names as separate pieces.
         var pieces: [String] = []
         var rest = Substring(text)
