@@ -100,7 +100,9 @@ public func buildServiceGroup(
 
     // The HTTP client exists only when there is a Plex server or an HTTP channel to talk to.
     let channels = configuration.notifications.channels
-    let needsHTTP = !configuration.plexServers.isEmpty || channels.contains { $0.service != .email }
+    let needsHTTP =
+        !configuration.plexServers.isEmpty || configuration.tautulli != nil
+        || channels.contains { $0.service != .email }
     // Redirects are not followed: a webhook that moved is a configuration error to report, not a
     // hop to take silently (Standard Webhooks treats 3xx as a failure).
     let http =
@@ -146,7 +148,14 @@ public func buildServiceGroup(
                 signals: signals, logger: logger, now: now, random: { Double.random(in: 0..<1) })),
         .init(
             service: InventoryService(
-                database: database, servers: configuration.plexServers, clients: clients, logger: logger, now: now)),
+                database: database, servers: configuration.plexServers, clients: clients,
+                history: http.flatMap { http in
+                    configuration.tautulli.map {
+                        HistorySync(
+                            database: database, client: TautulliClient(http: http, settings: $0), pageSize: $0.pageSize,
+                            now: now)
+                    }
+                }, logger: logger, now: now)),
         .init(
             service: NotifyWorker(
                 database: database, journal: journal, channels: channels, senders: senders,

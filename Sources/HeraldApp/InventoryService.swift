@@ -11,6 +11,8 @@ struct InventoryService: Service {
     let database: AppDatabase
     let servers: [PlexServerSettings]
     let clients: [String: any PlexServerClient]
+    /// Tautulli's history is synced after each server's library (nil: no watch history).
+    var history: HistorySync?
     let logger: Logger
     let now: @Sendable () -> Date
     var firstDelay: Duration = .seconds(30)
@@ -29,11 +31,28 @@ struct InventoryService: Service {
                         try? await Task.sleep(for: firstDelay)
                         while !Task.isCancelled {
                             await sync(server, client: client, pageSize: schedule.pageSize)
+                            await syncHistory()
                             try? await Task.sleep(for: schedule.every)
                         }
                     }
                 }
             }
+        }
+    }
+
+    private func syncHistory() async {
+        guard let history else { return }
+        do {
+            let report = try await history.run()
+            if let error = report.error {
+                logger.warning(
+                    "Tautulli history not synced; watch data is unknown until it is",
+                    metadata: ["error": "\(error)", "history.rows": "\(report.rows)"])
+            } else {
+                logger.info("Tautulli history synced", metadata: ["history.rows": "\(report.rows)"])
+            }
+        } catch {
+            logger.warning("Tautulli history not synced", metadata: ["error": "\(error)"])
         }
     }
 

@@ -52,6 +52,27 @@ extension HeraldConfiguration {
         if let sources = root.mapping("sources") { configuration.sources = readSources(sources) }
         if let plex = root.mapping("plex") { configuration.plexServers = readPlexServers(plex) }
         if let watch = root.mapping("watch") { configuration.watch = readWatch(watch) }
+        if let tautulli = root.mapping("tautulli") {
+            let url = tautulli.string("url")
+            let key = tautulli.secret("api_key")
+            if url == nil {
+                reader.error("'tautulli.url' is required (such as http://127.0.0.1:8181)", at: tautulli.node)
+            }
+            if let url, URL(string: url)?.scheme.map({ ["http", "https"].contains($0) }) != true {
+                reader.error(
+                    "'tautulli.url' must be an http:// or https:// URL, not '\(url)'", at: tautulli.value("url"))
+            }
+            if key == nil, tautulli.value("api_key") == nil, tautulli.value("api_key_file") == nil {
+                reader.error(
+                    "'tautulli.api_key' (or 'api_key_file') is required: Tautulli > Settings > Web Interface > API key",
+                    at: tautulli.node)
+            }
+            var settings = TautulliSettings(url: url ?? "", apiKey: key ?? Secret(""))
+            if let size = tautulli.int("page_size", in: 10...10_000) { settings.pageSize = size }
+            if let timeout = tautulli.duration("timeout") { settings.timeout = timeout }
+            tautulli.finish()
+            configuration.tautulli = settings
+        }
         if let notifications = root.mapping("notifications") {
             configuration.notifications = readNotifications(notifications)
         }

@@ -25,6 +25,8 @@ public struct HeraldConfiguration: Sendable, Equatable {
     public var watch = WatchConfiguration()
     /// Notification channels and templates.
     public var notifications = NotificationConfiguration()
+    /// Tautulli's API, for the inventory's watch history; nil when not configured.
+    public var tautulli: TautulliSettings?
     /// The zone for rules' `time` and `weekday` tests; nil for the system's, which is looked up
     /// only when rules are evaluated (resolving it loads time-zone data a daemon without rules
     /// never needs).

@@ -130,6 +130,31 @@ extension AppDatabase {
                 table.column("error", .text)
             }
         }
+        migrator.registerMigration("v7-watch-history") { db in
+            try db.create(table: "watch_history") { table in
+                table.primaryKey("row_id", .integer)
+                table.column("guid", .text)
+                table.column("rating_key", .text)
+                table.column("grandparent_rating_key", .text)
+                table.column("media_type", .text).notNull()
+                table.column("user", .text).notNull()
+                table.column("user_id", .integer)
+                table.column("started", .double).notNull()
+                table.column("stopped", .double)
+                table.column("duration", .integer).notNull()
+                table.column("percent_complete", .integer)
+                table.column("watched_status", .double).notNull()
+            }
+            try db.create(index: "watch_history_guid", on: "watch_history", columns: ["guid"])
+            try db.create(table: "history_sync") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("started_at", .double).notNull()
+                table.column("finished_at", .double)
+                table.column("status", .text).notNull()
+                table.column("rows", .integer).notNull().defaults(to: 0)
+                table.column("error", .text)
+            }
+        }
         return migrator
     }
 }

@@ -6,7 +6,14 @@ import Foundation
 /// the GUID, rating key, title, numbers, dates and file go; each page is then those templates
 /// filled in, so a 200,000-item library costs the fake little time compared with the client.
 final class GeneratedLibrary: Sendable {
-    static let shared = try! GeneratedLibrary()
+    /// Loaded once; the fixtures ship with the package, so failing to read them is a broken checkout.
+    static let shared: GeneratedLibrary = {
+        do {
+            return try GeneratedLibrary()
+        } catch {
+            fatalError("the Plex listing fixtures in samples/plex-api cannot be read: \(error)")
+        }
+    }()
 
     private let movie: [String]
     private let episode: [String]

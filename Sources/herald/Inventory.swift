@@ -45,7 +45,9 @@ struct InventorySyncCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try options.load()
         let servers = configuration.plexServers.filter { server == nil || $0.name == server }
-        guard !servers.isEmpty else { throw ValidationError("no Plex server to sync (configure one under plex:)") }
+        guard !servers.isEmpty || configuration.tautulli != nil else {
+            throw ValidationError("nothing to sync: configure a Plex server under plex: or Tautulli under tautulli:")
+        }
         let database = try AppDatabase.open(path: configuration.databasePath)
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         var failed = false
@@ -65,6 +67,16 @@ struct InventorySyncCommand: AsyncParsableCommand {
                 printError("\(settings.name): \(error)")
                 failed = true
             }
+        }
+        if let tautulli = configuration.tautulli {
+            let history = HistorySync(
+                database: database, client: TautulliClient(http: http, settings: tautulli), pageSize: tautulli.pageSize)
+            let report = try await history.run()
+            let outcome = report.error.map { "FAILED (watch data is unknown until a sync succeeds): \($0)" } ?? "ok"
+            print(
+                "tautulli history\(report.incremental ? " (since the last sync)" : ""): \(report.rows) plays, \(outcome)"
+            )
+            failed = failed || report.error != nil
         }
         try await http.shutdown()
         if failed { throw ExitCode.failure }

@@ -9,7 +9,9 @@ import Testing
 
 /// The library inventory synced from the fake Plex's generated library.
 @Suite(.serialized) struct InventoryTests {
-    func sync(_ plex: FakePlexServer, _ database: AppDatabase, pageSize: Int = 100) async throws
+    func sync(
+        _ plex: FakePlexServer, _ database: AppDatabase, pageSize: Int = 100
+    ) async throws
         -> [InventorySync.Report]
     {
         let settings = PlexServerSettings(name: "home", url: plex.url, token: Secret(plex.token))

@@ -263,4 +263,26 @@ import Testing
             try HeraldConfiguration.parse(yaml: base + "journal: {retention: 5m}\n", file: "/t/h.yml")
         }
     }
+
+    @Test func tautulliForWatchHistoryAndPlexInventorySchedules() throws {
+        let yaml = """
+            state_directory: /tmp/x
+            tautulli: {url: "http://127.0.0.1:8181", api_key: k, page_size: 500}
+            plex:
+              home: {url: "http://127.0.0.1:32400", token: t, inventory: {every: 12h}, verify: true}
+            """
+        let configuration = try HeraldConfiguration.parse(yaml: yaml, file: "/t/h.yml")
+        #expect(configuration.tautulli?.url == "http://127.0.0.1:8181" && configuration.tautulli?.pageSize == 500)
+        #expect(configuration.plexServers.first?.inventory?.every == .seconds(12 * 3600))
+        #expect(configuration.plexServers.first?.verification == ScanVerification())
+        do {
+            _ = try HeraldConfiguration.parse(
+                yaml: "state_directory: /tmp/x\ntautulli: {url: ftp://x}\n", file: "/t/h.yml")
+            Issue.record("expected problems")
+        } catch {
+            let messages = error.diagnostics.map(\.message)
+            #expect(messages.contains { $0.contains("'tautulli.url' must be an http://") })
+            #expect(messages.contains { $0.contains("'tautulli.api_key' (or 'api_key_file') is required") })
+        }
+    }
 }

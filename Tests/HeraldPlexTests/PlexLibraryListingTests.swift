@@ -42,7 +42,8 @@ import Testing
     }
 
     @Test func itemsWithoutAGUIDAreSkippedAndCounted() throws {
-        let body = #"{"MediaContainer":{"totalSize":2,"Metadata":[{"type":"movie","title":"x"},{"type":"movie","guid":"plex://movie/1","title":"y"}]}}"#
+        let body =
+            #"{"MediaContainer":{"totalSize":2,"Metadata":[{"type":"movie","title":"x"},{"type":"movie","guid":"plex://movie/1","title":"y"}]}}"#
         let page = try PlexLibraryListing.decode(Data(body.utf8), server: "s", section: "1")
         #expect(page.items.map(\.guid) == ["plex://movie/1"])
         #expect(page.skipped == 1)
