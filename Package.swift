@@ -78,9 +78,9 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // libcurl's headers only: the library itself is opened on first use (see Sources/CCurl/shim.h).
         .systemLibrary(
             name: "CCurl",
-            pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         .target(

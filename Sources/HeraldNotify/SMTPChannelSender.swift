@@ -9,11 +9,29 @@ import HeraldCore
 /// Certificates are always verified, against the system store or the channel's CA file. libcurl
 /// is blocking, so each send runs on its own thread, never on Swift's cooperative pool.
 public struct SMTPChannelSender: ChannelSender {
-    public init() {
-        _ = Self.globalInit
+    public init() {}
+
+    /// libcurl, opened (and globally initialised) on the first email; nil with the reason when it
+    /// is not installed.
+    private static let library: Result<LoadedCurl, CurlMissing> = {
+        var api = herald_curl_api()
+        guard herald_curl_load(&api) != 0 else {
+            let reason = herald_curl_load_error().map { String(cString: $0) } ?? "unknown reason"
+            return .failure(CurlMissing(reason: reason))
+        }
+        _ = api.global_init(Int(CURL_GLOBAL_DEFAULT))
+        return .success(LoadedCurl(api: api))
+    }()
+
+    /// The function table, immutable once loaded, shared by the sending threads.
+    final class LoadedCurl: @unchecked Sendable {
+        let api: herald_curl_api
+        init(api: herald_curl_api) { self.api = api }
     }
 
-    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+    struct CurlMissing: Error {
+        var reason: String
+    }
 
     public func send(_ message: OutgoingMessage, to channel: ChannelSettings, now: Date) async -> SendReport {
         guard case .email(let target) = channel.target else {
@@ -43,26 +61,34 @@ public struct SMTPChannelSender: ChannelSender {
     }
 
     static func perform(_ data: Data, target: EmailTarget, timeout: Duration) -> DeliveryResult {
-        guard let handle = curl_easy_init() else {
+        let curl: LoadedCurl
+        switch library {
+        case .success(let loaded): curl = loaded
+        case .failure(let missing):
+            return .permanent(
+                reason: "libcurl is not installed (apt install libcurl4): \(missing.reason)", disableChannel: false)
+        }
+        var api = curl.api
+        guard let handle = api.easy_init() else {
             return .retry(after: nil, reason: "libcurl could not start", global: false)
         }
-        defer { curl_easy_cleanup(handle) }
+        defer { api.easy_cleanup(handle) }
         let scheme = target.security == .tls ? "smtps" : "smtp"
         let host = target.host.contains(":") ? "[\(target.host)]" : target.host
         var recipients: UnsafeMutablePointer<curl_slist>?
-        for address in target.to { recipients = curl_slist_append(recipients, "<\(address)>") }
-        defer { curl_slist_free_all(recipients) }
+        for address in target.to { recipients = api.slist_append(recipients, "<\(address)>") }
+        defer { api.slist_free_all(recipients) }
         let upload = Upload(data)
         let context = Unmanaged.passRetained(upload)
         defer { context.release() }
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
 
-        herald_curl_set_string(handle, CURLOPT_URL, "\(scheme)://\(host):\(target.port)")
-        herald_curl_set_string(handle, CURLOPT_MAIL_FROM, "<\(target.from)>")
-        herald_curl_set_list(handle, CURLOPT_MAIL_RCPT, recipients)
-        herald_curl_set_long(handle, CURLOPT_UPLOAD, 1)
-        herald_curl_set_long(handle, CURLOPT_INFILESIZE, data.count)
-        herald_curl_set_callback(handle, CURLOPT_READFUNCTION) { buffer, size, count, pointer in
+        herald_curl_set_string(&api, handle, CURLOPT_URL, "\(scheme)://\(host):\(target.port)")
+        herald_curl_set_string(&api, handle, CURLOPT_MAIL_FROM, "<\(target.from)>")
+        herald_curl_set_list(&api, handle, CURLOPT_MAIL_RCPT, recipients)
+        herald_curl_set_long(&api, handle, CURLOPT_UPLOAD, 1)
+        herald_curl_set_long(&api, handle, CURLOPT_INFILESIZE, data.count)
+        herald_curl_set_callback(&api, handle, CURLOPT_READFUNCTION) { buffer, size, count, pointer in
             guard let buffer, let pointer else { return 0 }
             let upload = Unmanaged<Upload>.fromOpaque(pointer).takeUnretainedValue()
             let length = min(size * count, upload.bytes.count - upload.offset)
@@ -72,29 +98,29 @@ public struct SMTPChannelSender: ChannelSender {
             upload.offset += length
             return length
         }
-        herald_curl_set_pointer(handle, CURLOPT_READDATA, context.toOpaque())
+        herald_curl_set_pointer(&api, handle, CURLOPT_READDATA, context.toOpaque())
         herald_curl_set_long(
-            handle, CURLOPT_USE_SSL,
+            &api, handle, CURLOPT_USE_SSL,
             target.security == .none ? Int(CURLUSESSL_NONE.rawValue) : Int(CURLUSESSL_ALL.rawValue))
-        herald_curl_set_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
-        herald_curl_set_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
-        if let caFile = target.caFile { herald_curl_set_string(handle, CURLOPT_CAINFO, caFile) }
+        herald_curl_set_long(&api, handle, CURLOPT_SSL_VERIFYPEER, 1)
+        herald_curl_set_long(&api, handle, CURLOPT_SSL_VERIFYHOST, 2)
+        if let caFile = target.caFile { herald_curl_set_string(&api, handle, CURLOPT_CAINFO, caFile) }
         if let username = target.username, let password = target.password, target.security != .none {
-            herald_curl_set_string(handle, CURLOPT_USERNAME, username)
-            herald_curl_set_string(handle, CURLOPT_PASSWORD, password.value)
+            herald_curl_set_string(&api, handle, CURLOPT_USERNAME, username)
+            herald_curl_set_string(&api, handle, CURLOPT_PASSWORD, password.value)
         }
         let seconds = max(1, Int(timeout.timeInterval))
-        herald_curl_set_long(handle, CURLOPT_TIMEOUT, seconds)
-        herald_curl_set_long(handle, CURLOPT_CONNECTTIMEOUT, min(seconds, 15))
-        herald_curl_set_long(handle, CURLOPT_NOSIGNAL, 1)
+        herald_curl_set_long(&api, handle, CURLOPT_TIMEOUT, seconds)
+        herald_curl_set_long(&api, handle, CURLOPT_CONNECTTIMEOUT, min(seconds, 15))
+        herald_curl_set_long(&api, handle, CURLOPT_NOSIGNAL, 1)
         let code = errorBuffer.withUnsafeMutableBufferPointer { buffer -> CURLcode in
-            herald_curl_set_pointer(handle, CURLOPT_ERRORBUFFER, buffer.baseAddress)
-            return curl_easy_perform(handle)
+            herald_curl_set_pointer(&api, handle, CURLOPT_ERRORBUFFER, buffer.baseAddress)
+            return api.easy_perform(handle)
         }
         var reply = 0
-        herald_curl_response_code(handle, &reply)
+        herald_curl_response_code(&api, handle, &reply)
         let written = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        let message = written.isEmpty ? String(cString: curl_easy_strerror(code)) : written
+        let message = written.isEmpty ? api.easy_strerror(code).map { String(cString: $0) } ?? "\(code)" : written
         return classify(code: code, reply: reply, message: message, security: target.security, port: target.port)
     }
 
