@@ -2,18 +2,6 @@ import Foundation
 import GRDB
 import HeraldCore
 
-/// What Tautulli's history says of one item (one Plex GUID), over every user or one.
-public struct WatchStats: Sendable, Equatable {
-    public var plays: Int
-    /// Views Tautulli counts as watched (`watched_status` = 1); partial ones are not counted.
-    public var completed: Int
-    public var lastPlayed: Date?
-    /// Last completed view; nil when never watched to the end (a *missing* value, not zero).
-    public var lastWatched: Date?
-    /// Seconds played, summed.
-    public var watchTime: Int
-}
-
 extension AppDatabase {
     /// Stores history rows (new ones inserted, re-read ones replaced by row id), without fsync: a
     /// power loss only means the next sync reads them again.
