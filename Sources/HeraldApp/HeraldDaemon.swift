@@ -157,6 +157,10 @@ public func buildServiceGroup(
                     }
                 }, logger: logger, now: now)),
         .init(
+            service: CleanupService(
+                evaluation: CandidateEvaluation(database: database, zone: configuration.timeZone ?? .current, now: now),
+                rules: configuration.cleanupRules, journal: journal, logger: logger, now: now)),
+        .init(
             service: NotifyWorker(
                 database: database, journal: journal, channels: channels, senders: senders,
                 renderer: NotificationRenderer(templates: templates), signals: channelSignals,

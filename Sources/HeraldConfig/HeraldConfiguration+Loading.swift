@@ -104,10 +104,12 @@ extension HeraldConfiguration {
         var diagnostics = reader.diagnostics
         if let directory = configuration.rulesDirectory, diagnostics.isEmpty {
             do {
-                configuration.rules = try RuleFileLoader.load(
+                let set = try RuleFileLoader.loadSet(
                     directory: directory, knownServers: Set(configuration.plexServers.map(\.name)),
                     knownChannels: Set(configuration.notifications.channels.map(\.name)),
                     knownTemplates: configuration.notifications.templateNames, environment: environment)
+                configuration.rules = set.rules
+                configuration.cleanupRules = set.cleanup
             } catch {
                 diagnostics += error.diagnostics
             }

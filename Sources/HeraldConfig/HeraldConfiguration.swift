@@ -21,6 +21,8 @@ public struct HeraldConfiguration: Sendable, Equatable {
     public var rulesDirectory: String?
     /// The rules, loaded from `rulesDirectory` and validated with the rest of the configuration.
     public var rules: [Rule] = []
+    /// Library-scope rules (deletion candidates), from the same directory.
+    public var cleanupRules: [CleanupRule] = []
     /// Directories watched for new, changed, moved and deleted files (`fs.*` events).
     public var watch = WatchConfiguration()
     /// Notification channels and templates.

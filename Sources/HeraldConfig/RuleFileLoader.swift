@@ -6,6 +6,17 @@ import Yams
 ///
 /// Every problem is reported with `file:line:column`: unknown fields and operators, operators that
 /// do not apply to a field's type, bad globs and regular expressions, unknown Plex servers.
+/// The rules of a rules directory: event rules (`on:`) and library-scope cleanup rules (`scope:`).
+public struct RuleSet: Sendable, Equatable {
+    public var rules: [Rule] = []
+    public var cleanup: [CleanupRule] = []
+
+    public init(rules: [Rule] = [], cleanup: [CleanupRule] = []) {
+        self.rules = rules
+        self.cleanup = cleanup
+    }
+}
+
 public enum RuleFileLoader {
     /// - Parameters:
     ///   - directory: The rules directory.
@@ -19,6 +30,19 @@ public enum RuleFileLoader {
     )
         throws(ConfigError) -> [Rule]
     {
+        try loadSet(
+            directory: directory, knownServers: knownServers, knownChannels: knownChannels,
+            knownTemplates: knownTemplates, environment: environment
+        ).rules
+    }
+
+    /// `load`, with the cleanup rules too.
+    public static func loadSet(
+        directory: String, knownServers: Set<String>, knownChannels: Set<String> = [],
+        knownTemplates: Set<String>? = nil, environment: [String: String] = [:]
+    )
+        throws(ConfigError) -> RuleSet
+    {
         let files: [String]
         do {
             files = try FileManager.default.contentsOfDirectory(atPath: directory)
@@ -28,32 +52,35 @@ public enum RuleFileLoader {
                 ConfigDiagnostic(file: directory, line: 0, column: 0, message: "cannot read the rules directory")
             ])
         }
-        var rules: [Rule] = []
+        var set = RuleSet()
         var diagnostics: [ConfigDiagnostic] = []
         for file in files {
             let path = directory + "/" + file
             let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
             do {
-                rules += try parse(
+                let parsed = try parseSet(
                     yaml: text, file: path, knownServers: knownServers, knownChannels: knownChannels,
                     knownTemplates: knownTemplates, environment: environment)
+                set.rules += parsed.rules
+                set.cleanup += parsed.cleanup
             } catch {
                 diagnostics += error.diagnostics
             }
         }
         var seen: [String: SourceLocation] = [:]
-        for rule in rules {
-            if let first = seen[rule.name] {
+        let named = set.rules.map { ($0.name, $0.location) } + set.cleanup.map { ($0.name, $0.location) }
+        for (name, location) in named {
+            if let first = seen[name] {
                 diagnostics.append(
                     ConfigDiagnostic(
-                        file: rule.location.file, line: rule.location.line, column: 1,
-                        message: "rule name '\(rule.name)' is already used at \(first)"))
+                        file: location.file, line: location.line, column: 1,
+                        message: "rule name '\(name)' is already used at \(first)"))
             } else {
-                seen[rule.name] = rule.location
+                seen[name] = location
             }
         }
         if !diagnostics.isEmpty { throw ConfigError(diagnostics: diagnostics) }
-        return rules
+        return set
     }
 
     /// Parses one rules file: a list of rules.
@@ -61,6 +88,17 @@ public enum RuleFileLoader {
         yaml: String, file: String, knownServers: Set<String>, knownChannels: Set<String> = [],
         knownTemplates: Set<String>? = nil, environment: [String: String] = [:]
     ) throws(ConfigError) -> [Rule] {
+        try parseSet(
+            yaml: yaml, file: file, knownServers: knownServers, knownChannels: knownChannels,
+            knownTemplates: knownTemplates, environment: environment
+        ).rules
+    }
+
+    /// `parse`, with the cleanup rules too.
+    public static func parseSet(
+        yaml: String, file: String, knownServers: Set<String>, knownChannels: Set<String> = [],
+        knownTemplates: Set<String>? = nil, environment: [String: String] = [:]
+    ) throws(ConfigError) -> RuleSet {
         let reader = ConfigReader(file: file, environment: environment)
         let root: Node?
         do {
@@ -70,15 +108,29 @@ public enum RuleFileLoader {
         } catch {
             throw ConfigError(diagnostics: [ConfigDiagnostic(file: file, line: 0, column: 0, message: "\(error)")])
         }
-        guard let root else { return [] }
+        guard let root else { return RuleSet() }
         guard let list = root.sequence else {
             reader.error("a rules file is a list of rules (each starting with '- name:')", at: root)
             throw ConfigError(diagnostics: reader.diagnostics)
         }
         let parser = RuleParser(
             reader: reader, knownServers: knownServers, knownChannels: knownChannels, knownTemplates: knownTemplates)
-        let rules = list.enumerated().compactMap { parser.rule($1, index: $0) }
+        var set = RuleSet()
+        let cleanup = CleanupRuleParser(reader: reader)
+        for (index, node) in list.enumerated() {
+            // A rule with `scope:` is a library-scope cleanup rule; any other is an event rule.
+            if let mapping = node.mapping, mapping.keys.contains(where: { $0.scalar?.string == "scope" }) {
+                guard let map = reader.mapping(node, path: "rule #\(index + 1)") else { continue }
+                guard let name = map.string("name"), !name.isEmpty else {
+                    reader.error("every rule needs a 'name'", at: node)
+                    continue
+                }
+                if let rule = cleanup.rule(map, name: name, node: node) { set.cleanup.append(rule) }
+            } else if let rule = parser.rule(node, index: index) {
+                set.rules.append(rule)
+            }
+        }
         if !reader.diagnostics.isEmpty { throw ConfigError(diagnostics: reader.diagnostics) }
-        return rules
+        return set
     }
 }

@@ -155,6 +155,21 @@ extension AppDatabase {
                 table.column("error", .text)
             }
         }
+        migrator.registerMigration("v8-candidates") { db in
+            try db.create(table: "candidate") { table in
+                table.column("rule", .text).notNull()
+                table.column("subject", .text).notNull()
+                table.column("scope", .text).notNull()
+                table.column("title", .text).notNull()
+                table.column("size", .integer).notNull()
+                table.column("reason", .text).notNull()
+                table.column("state", .text).notNull().defaults(to: "flagged")
+                table.column("flagged_at", .double).notNull()
+                table.column("due_at", .double).notNull()
+                table.column("updated_at", .double).notNull()
+                table.primaryKey(["rule", "subject"])
+            }
+        }
         return migrator
     }
 }

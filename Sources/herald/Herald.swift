@@ -8,7 +8,8 @@ struct Herald: AsyncParsableCommand {
         abstract: "Turns Plex, Tautulli, Sonarr, Radarr and Lidarr webhooks into durable, explainable actions.",
         version: HeraldVersion.string,
         subcommands: [
-            Serve.self, Check.self, Events.self, Rules.self, Notify.self, Deliveries.self, Inventory.self, Version.self,
+            Serve.self, Check.self, Events.self, Rules.self, Notify.self, Deliveries.self, Inventory.self,
+            Candidates.self, Version.self,
         ]
     )
 }

@@ -144,5 +144,9 @@ import Testing
             knownTemplates: NotifyActionSpec.builtInTemplates)
         #expect(!rules.isEmpty)
         #expect(rules.contains { $0.actions.contains { $0.name == "notify" } })
+        let set = try RuleFileLoader.loadSet(
+            directory: directory, knownServers: ["home"], knownChannels: ["discord", "family", "mail"],
+            knownTemplates: NotifyActionSpec.builtInTemplates)
+        #expect(set.cleanup.map(\.name) == ["films nobody watched in a year", "shows abandoned for six months"])
     }
 }

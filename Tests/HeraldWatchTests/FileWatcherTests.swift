@@ -70,7 +70,10 @@ import Testing
     @Test func aSlowlyWrittenFileIsReportedOnceWhenItStopsGrowing() async throws {
         let started = ContinuousClock.now
         let finished = Mutex<ContinuousClock.Instant?>(nil)
+        // A settle time well above the 150 ms between writes, so a loaded machine cannot stretch a
+        // pause between writes into a quiet period.
         let events = try await Self.watch(
+            settle: .milliseconds(700),
             { root, _ in
                 let handle = try FileHandle(
                     forWritingTo: URL(

@@ -1,0 +1,84 @@
+import Foundation
+
+/// A library-scope rule: which items (`scope`, `if`) become deletion candidates, how often it is
+/// evaluated, what protects items, and what happens after the grace period.
+public struct CleanupRule: Sendable, Equatable {
+    public enum Scope: String, Sendable, CaseIterable {
+        case movie, show, season, episode
+    }
+
+    public enum Action: String, Sendable, CaseIterable {
+        case archive, delete
+    }
+
+    public var name: String
+    public var scope: Scope
+    public var every: Duration
+    public var condition: CleanupCondition
+    public var exclusions: CleanupExclusions
+    /// How long a flagged item stays "leaving soon" before it is due. Required in rule files.
+    public var grace: Duration
+    public var action: Action
+    /// True unless the rule says `dry_run: false`: candidates are flagged and reported, nothing moves.
+    public var dryRun: Bool
+    public var enabled: Bool
+    public var location: SourceLocation
+
+    public init(
+        name: String, scope: Scope, every: Duration, condition: CleanupCondition,
+        exclusions: CleanupExclusions = CleanupExclusions(), grace: Duration, action: Action, dryRun: Bool = true,
+        enabled: Bool = true, location: SourceLocation = SourceLocation(file: "", line: 0)
+    ) {
+        self.name = name
+        self.scope = scope
+        self.every = every
+        self.condition = condition
+        self.exclusions = exclusions
+        self.grace = grace
+        self.action = action
+        self.dryRun = dryRun
+        self.enabled = enabled
+        self.location = location
+    }
+}
+
+/// What protects items from a rule: GUIDs (of the item, its season or its show), folders, Plex
+/// labels and collections. Exclusions cascade down (an excluded show protects its episodes) and
+/// up (an excluded episode protects its season and show from destructive actions).
+public struct CleanupExclusions: Sendable, Equatable {
+    public var guids: Set<String> = []
+    public var paths: [String] = []
+    public var labels: Set<String> = []
+    public var collections: Set<String> = []
+
+    public init(
+        guids: Set<String> = [], paths: [String] = [], labels: Set<String> = [], collections: Set<String> = []
+    ) {
+        self.guids = guids
+        self.paths = paths
+        self.labels = labels
+        self.collections = collections
+    }
+
+    public var isEmpty: Bool { guids.isEmpty && paths.isEmpty && labels.isEmpty && collections.isEmpty }
+
+    /// Why an item is excluded, or nil. Checks the item, its season and its show.
+    public func reason(for item: InventoryItem) -> String? {
+        for guid in [item.guid, item.seasonGUID, item.showGUID].compactMap({ $0 }) where guids.contains(guid) {
+            return guid == item.guid
+                ? "excluded by GUID" : "its \(guid == item.showGUID ? "show" : "season") is excluded"
+        }
+        let lowerLabels = Set(labels.map { $0.lowercased() })
+        if let label = item.labels.first(where: { lowerLabels.contains($0.lowercased()) }) {
+            return "label '\(label)'"
+        }
+        let lowerCollections = Set(collections.map { $0.lowercased() })
+        if let collection = item.collections.first(where: { lowerCollections.contains($0.lowercased()) }) {
+            return "collection '\(collection)'"
+        }
+        for file in item.files {
+            if let root = paths.first(where: { PathMatching.isUnder(file, $0) }) { return "under \(root)" }
+        }
+        return nil
+    }
+}
