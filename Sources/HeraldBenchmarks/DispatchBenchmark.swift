@@ -21,6 +21,10 @@ struct DispatchBenchmark {
     static let filesPerFolder = 20
 
     static func main() async throws {
+        if CommandLine.arguments.dropFirst().first == "cleanup" {
+            CleanupBenchmark.run(rounds: Int(CommandLine.arguments.dropFirst(2).first ?? "3") ?? 3)
+            return
+        }
         if CommandLine.arguments.dropFirst().first == "inventory" {
             try await InventoryBenchmark.run(rounds: Int(CommandLine.arguments.dropFirst(2).first ?? "3") ?? 3)
             return
