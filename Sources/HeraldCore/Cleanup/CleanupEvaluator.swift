@@ -30,7 +30,7 @@ public struct CleanupEvaluator: Sendable {
     /// The verdict on one movie or episode.
     public func evaluate(_ condition: CleanupCondition, item: CleanupFacts) -> (Tri, [Step]) {
         var steps: [Step] = []
-        let result = evaluate(condition, episodes: [item], single: true, path: "if", steps: &steps)
+        let result = evaluate(condition, episodes: [item], path: "if", steps: &steps)
         return (result, steps)
     }
 
@@ -41,34 +41,28 @@ public struct CleanupEvaluator: Sendable {
             steps.append(Step(path: "scope", test: "at least one episode with a file", seen: "none", result: .no))
             return (.no, steps)
         }
-        let result = evaluate(condition, episodes: episodes, single: false, path: "if", steps: &steps)
+        let result = evaluate(condition, episodes: episodes, path: "if", steps: &steps)
         return (result, steps)
     }
 
     private func evaluate(
-        _ condition: CleanupCondition, episodes: [CleanupFacts], single: Bool, path: String, steps: inout [Step]
+        _ condition: CleanupCondition, episodes: [CleanupFacts], path: String, steps: inout [Step]
     ) -> Tri {
         switch condition {
-        case .all(let children):
+        case .all(let children), .any(let children):
+            // Short-circuits like the logic it computes: all stops at a false, any at a true.
+            let isAll = if case .all = condition { true } else { false }
             var results: [Tri] = []
             for (index, child) in children.enumerated() {
                 let result = evaluate(
-                    child, episodes: episodes, single: single, path: "\(path).all[\(index)]", steps: &steps)
+                    child, episodes: episodes, path: "\(path).\(isAll ? "all" : "any")[\(index)]",
+                    steps: &steps)
                 results.append(result)
-                if result == .no { break }
+                if result == (isAll ? .no : .yes) { break }
             }
-            return Tri.all(results)
-        case .any(let children):
-            var results: [Tri] = []
-            for (index, child) in children.enumerated() {
-                let result = evaluate(
-                    child, episodes: episodes, single: single, path: "\(path).any[\(index)]", steps: &steps)
-                results.append(result)
-                if result == .yes { break }
-            }
-            return Tri.any(results)
+            return isAll ? Tri.all(results) : Tri.any(results)
         case .not(let child):
-            return !evaluate(child, episodes: episodes, single: single, path: "\(path).not", steps: &steps)
+            return !evaluate(child, episodes: episodes, path: "\(path).not", steps: &steps)
         case .leaf(let field, let test):
             // A show or season reads show-level fields from its first episode.
             let value = episodes.first.map { $0.value(field) } ?? .missing
@@ -82,7 +76,7 @@ public struct CleanupEvaluator: Sendable {
                 var results: [Tri] = []
                 var ignored: [Step] = []
                 chosen = episodes.filter { episode in
-                    let result = evaluate(filter, episodes: [episode], single: true, path: path, steps: &ignored)
+                    let result = evaluate(filter, episodes: [episode], path: path, steps: &ignored)
                     results.append(result)
                     return result == .yes
                 }
