@@ -92,6 +92,11 @@ public func buildServiceGroup(
         },
         logger: logger
     )
+    for rule in configuration.cleanupRules where !rule.dryRun {
+        logger.warning(
+            "cleanup rule has dry_run: false, but archive and delete actions are not carried out yet: candidates are only flagged",
+            metadata: ["rule.name": "\(rule.name)", "rule.action": "\(rule.action.rawValue)"])
+    }
     if !configuration.openSources.isEmpty {
         logger.warning(
             "webhook sources without credentials accept requests from anyone who can reach the port",

@@ -47,6 +47,9 @@ struct ReloadService: Service {
         if new.logging.format != old.logging.format { restartNeeded.append("log.format") }
         if new.journal != old.journal { restartNeeded.append("journal") }
         if new.notifications != old.notifications { restartNeeded.append("notifications") }
+        if new.cleanupRules != old.cleanupRules { restartNeeded.append("cleanup rules") }
+        if new.tautulli != old.tautulli { restartNeeded.append("tautulli") }
+        if new.plexServers != old.plexServers { restartNeeded.append("plex") }
         running.replace(with: new)
         ingest.replace(with: new.ingestSettings)
         logLevel.replace(with: new.logging.level.loggerLevel)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import HeraldApp
 import HeraldConfig
+import HeraldCore
 import HeraldNotify
 
 /// `herald check`: validate the configuration without starting anything.
@@ -28,6 +29,11 @@ struct Check: ParsableCommand {
             printError(
                 "warning: \(options.config): source '\(source)' has no credential; anyone who can reach the port may post to it"
             )
+        }
+        for rule in configuration.cleanupRules where !rule.dryRun {
+            printError(
+                "warning: \(rule.location): cleanup rule '\(rule.name)' has dry_run: false, but archive and delete "
+                    + "actions are not carried out yet: its candidates are only flagged")
         }
         printError("\(options.config): configuration is valid")
     }
