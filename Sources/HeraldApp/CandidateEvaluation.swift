@@ -30,7 +30,12 @@ public struct CandidateEvaluation: Sendable {
             CleanupFacts(
                 item: $0.item, watch: stats[$0.item.guid], inventoryUnknown: $0.unknown, historyUnknown: historyUnknown)
         }
-        let decision = Self.evaluate(rule, facts: facts, now: now(), zone: zone)
+        let kept = try await database.keptSubjects()
+        var decision = Self.evaluate(rule, facts: facts, now: now(), zone: zone)
+        // What people chose to keep is never flagged, whatever the rules say.
+        let before = decision.matches.count
+        decision.matches.removeAll { kept.contains($0.subject) }
+        decision.excluded += before - decision.matches.count
         let flagged = try await database.recordCandidates(
             rule: rule, matches: decision.matches, unknown: decision.unknown, now: now())
         return Outcome(

@@ -25,6 +25,7 @@ struct OperationsRoutes: Sendable {
         }
         router.get("/api/events") { request, _ in await self.events(request) }
         router.get("/api/deliveries") { request, _ in await self.deliveries(request) }
+        router.get("/api/candidates") { request, _ in await self.candidates(request) }
         router.post("/api/deliveries/{id}/retry") { request, context in
             await self.replay(request, id: context.parameters.get("id", as: Int64.self))
         }
@@ -80,6 +81,29 @@ struct OperationsRoutes: Sendable {
             return Self.json(.ok, ["deliveries": rows.map(\.jsonObject)])
         } catch {
             return Self.json(.serviceUnavailable, ["error": "the outbox cannot be read: \(error)"])
+        }
+    }
+
+    /// `GET /api/candidates?rule=…`: deletion candidates, soonest due first, with why they match.
+    private func candidates(_ request: Request) async -> Response {
+        if let refusal = refusal(request) { return refusal }
+        do {
+            let format = ISO8601DateFormatter()
+            let rows = try await database.candidates(rule: request.uri.queryParameters.get("rule"))
+            return Self.json(
+                .ok,
+                [
+                    "candidates": rows.map {
+                        [
+                            "rule": $0.rule, "subject": $0.subject, "scope": $0.scope, "title": $0.title,
+                            "size": $0.size,
+                            "reason": $0.reason, "state": $0.state, "flagged_at": format.string(from: $0.flaggedAt),
+                            "due_at": format.string(from: $0.dueAt),
+                        ] as [String: Any]
+                    }
+                ])
+        } catch {
+            return Self.json(.serviceUnavailable, ["error": "the candidates cannot be read: \(error)"])
         }
     }
 

@@ -74,6 +74,33 @@ extension AppDatabase {
         }
     }
 
+    /// Keeps a subject out of every cleanup rule from now on (`herald candidates keep`): its
+    /// candidates are removed at once and it is never flagged again until `unkeep`.
+    public func keep(subject: String, note: String?, now: Date) async throws -> Bool {
+        try await writer.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO candidate_keep (subject, kept_at, note) VALUES (?, ?, ?)",
+                arguments: [subject, now.timeIntervalSince1970, note])
+            try db.execute(sql: "DELETE FROM candidate WHERE subject = ?", arguments: [subject])
+            return db.changesCount > 0
+        }
+    }
+
+    /// The subjects kept by people (`keep`).
+    public func keptSubjects() async throws -> Set<String> {
+        try await writer.read { db in Set(try String.fetchAll(db, sql: "SELECT subject FROM candidate_keep")) }
+    }
+
+    /// Moves a candidate's due date later; false when there is no such candidate.
+    public func postpone(subject: String, by delay: Duration) async throws -> Bool {
+        try await writer.write { db in
+            try db.execute(
+                sql: "UPDATE candidate SET due_at = due_at + ? WHERE subject = ?",
+                arguments: [delay.timeInterval, subject])
+            return db.changesCount > 0
+        }
+    }
+
     /// Candidates, soonest due first.
     public func candidates(rule: String? = nil) async throws -> [Candidate] {
         try await writer.read { db in

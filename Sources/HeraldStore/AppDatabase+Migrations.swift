@@ -170,6 +170,13 @@ extension AppDatabase {
                 table.primaryKey(["rule", "subject"])
             }
         }
+        migrator.registerMigration("v9-candidate-keep") { db in
+            try db.create(table: "candidate_keep") { table in
+                table.column("subject", .text).notNull().primaryKey()
+                table.column("kept_at", .double).notNull()
+                table.column("note", .text)
+            }
+        }
         return migrator
     }
 }

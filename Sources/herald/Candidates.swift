@@ -9,7 +9,8 @@ import HeraldStore
 struct Candidates: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List deletion candidates (dry run: nothing is archived or deleted yet).",
-        subcommands: [CandidatesList.self, CandidatesEvaluate.self], defaultSubcommand: CandidatesList.self)
+        subcommands: [CandidatesList.self, CandidatesEvaluate.self, CandidatesKeep.self, CandidatesPostpone.self],
+        defaultSubcommand: CandidatesList.self)
 }
 
 struct CandidatesList: AsyncParsableCommand {
@@ -32,7 +33,7 @@ struct CandidatesList: AsyncParsableCommand {
             print(
                 "\(candidate.rule)  \(candidate.title)  \(size)  flagged \(format.string(from: candidate.flaggedAt))"
                     + "  due \(format.string(from: candidate.dueAt))")
-            if why { print("    \(candidate.reason)") }
+            if why { print("    subject \(candidate.subject): \(candidate.reason)") }
         }
     }
 }
@@ -57,5 +58,51 @@ struct CandidatesEvaluate: AsyncParsableCommand {
                     + "\(outcome.unknown) unknown (left as they were), \(outcome.excluded) excluded"
                     + (rule.dryRun ? "; dry run" : ""))
         }
+    }
+}
+
+struct CandidatesKeep: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keep", abstract: "Keep an item (or show, or season) out of every cleanup rule from now on.")
+
+    @OptionGroup var options: ConfigOption
+
+    @Argument(help: "The candidate's subject, as `herald candidates list --why` shows it (guid@section or a GUID).")
+    var subject: String
+
+    @Option(help: "Why, for the record.")
+    var note: String?
+
+    func run() async throws {
+        let configuration = try options.load()
+        let database = try AppDatabase.open(path: configuration.databasePath)
+        let removed = try await database.keep(subject: subject, note: note, now: Date())
+        print("\(subject) is kept from now on" + (removed ? " (its candidates were removed)" : ""))
+    }
+}
+
+struct CandidatesPostpone: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "postpone", abstract: "Move a candidate's due date later.")
+
+    @OptionGroup var options: ConfigOption
+
+    @Argument(help: "The candidate's subject.")
+    var subject: String
+
+    @Option(help: "By how long (7d, 12h).")
+    var by: String
+
+    func run() async throws {
+        let configuration = try options.load()
+        guard let delay = ConfigValueParser.duration(by), delay > .zero else {
+            throw ValidationError("--by must be a duration such as 7d or 12h")
+        }
+        let database = try AppDatabase.open(path: configuration.databasePath)
+        guard try await database.postpone(subject: subject, by: delay) else {
+            printError("no candidate \(subject)")
+            throw ExitCode.failure
+        }
+        print("\(subject) postponed by \(by)")
     }
 }

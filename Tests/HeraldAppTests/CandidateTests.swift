@@ -80,6 +80,28 @@ import Testing
         #expect(try await database.candidates().count == 1)
     }
 
+    @Test func keptItemsAreNeverFlaggedAgainAndPostponingMovesTheDueDate() async throws {
+        let database = try AppDatabase.inMemory()
+        let run = try await database.beginInventorySync(server: "home", section: "1", kind: .movie, now: now)
+        let old = now.timeIntervalSince1970 - 400 * day
+        try await database.storeInventoryPage([film(1, added: old), film(2, added: old)], run: run)
+        try await database.finishInventorySync(run: run, items: 2, error: nil, now: now)
+        let history = try await database.beginHistorySync(now: now)
+        try await database.finishHistorySync(run: history, rows: 0, error: nil, now: now)
+        let evaluation = CandidateEvaluation(database: database, zone: zone, now: { self.now })
+        _ = try await evaluation.run(oldUnwatched)
+        #expect(try await database.candidates().count == 2)
+        #expect(try await database.postpone(subject: "plex://movie/2@1", by: .seconds(7 * 86_400)))
+        #expect(
+            try await database.candidates().first { $0.subject == "plex://movie/2@1" }?.dueAt
+                == now.addingTimeInterval(21 * day))
+        #expect(try await database.keep(subject: "plex://movie/1@1", note: "a favourite", now: now))
+        let outcome = try await evaluation.run(oldUnwatched)
+        #expect(outcome.matched == 1 && outcome.excluded == 1)
+        #expect(try await database.candidates().map(\.subject) == ["plex://movie/2@1"])
+        #expect(try await database.postpone(subject: "nothing", by: .seconds(60)) == false)
+    }
+
     @Test func anExcludedEpisodeProtectsItsShow() {
         let rule = CleanupRule(
             name: "shows", scope: .show, every: .seconds(86_400),
