@@ -2,6 +2,10 @@ import Foundation
 import HeraldCore
 import HeraldStore
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Runs cleanup rules over the stored inventory and records their candidates (flagging only:
 /// nothing is archived or deleted here).
 public struct CandidateEvaluation: Sendable {
@@ -20,9 +24,27 @@ public struct CandidateEvaluation: Sendable {
         public var unknown: Int
         public var excluded: Int
         public var newlyFlagged: [CandidateMatch]
+        /// Why the rule did not run (its disk gate), or nil.
+        public var skipped: String? = nil
     }
 
     public func run(_ rule: CleanupRule) async throws -> Outcome {
+        if let gate = rule.diskGate {
+            // Only while the disk is full enough; a disk that cannot be read decides nothing.
+            var info = statvfs()
+            guard statvfs(gate.path, &info) == 0 else {
+                return Outcome(
+                    matched: 0, unknown: 0, excluded: 0, newlyFlagged: [],
+                    skipped: "cannot read the disk of \(gate.path)")
+            }
+            let free = Int64(info.f_bavail) * Int64(info.f_frsize)
+            let total = Int64(info.f_blocks) * Int64(info.f_frsize)
+            guard gate.allows(free: free, total: total) else {
+                return Outcome(
+                    matched: 0, unknown: 0, excluded: 0, newlyFlagged: [],
+                    skipped: "\(gate.path) has \(free) bytes free of \(total): above the threshold")
+            }
+        }
         let inventory = try await database.inventory()
         let stats = try await database.watchStats()
         let historyUnknown = try await database.watchHistoryUnknown()
@@ -53,6 +75,7 @@ public struct CandidateEvaluation: Sendable {
         var matches: [CandidateMatch] = []
         var unknown: Set<String> = []
         var excluded = 0
+        var keys: [String: (added: Date?, watched: Date?)] = [:]
         func consider(subject: String, title: String, members: [CleanupFacts]) {
             // An excluded member protects the whole group (an episode protects its season and show).
             if members.contains(where: { rule.exclusions.reason(for: $0.item) != nil }) {
@@ -65,6 +88,9 @@ public struct CandidateEvaluation: Sendable {
                 : evaluator.evaluate(rule.condition, item: members[0])
             switch result {
             case .yes:
+                keys[subject] = (
+                    members.compactMap(\.item.addedAt).min(), members.compactMap { $0.watch?.lastWatched }.max()
+                )
                 matches.append(
                     CandidateMatch(
                         subject: subject, title: title, size: members.map(\.item.size).reduce(0, +),
@@ -103,6 +129,38 @@ public struct CandidateEvaluation: Sendable {
                 consider(subject: key, title: title, members: members)
             }
         }
+        if let budget = rule.budget {
+            matches = Self.apply(budget, to: matches, keys: keys)
+        }
         return (matches, unknown, excluded)
+    }
+
+    /// The matches a budget keeps: in its order, up to `max_items` and `max_bytes`.
+    static func apply(
+        _ budget: CleanupBudget, to matches: [CandidateMatch], keys: [String: (added: Date?, watched: Date?)]
+    ) -> [CandidateMatch] {
+        let ordered = matches.sorted { left, right in
+            switch budget.order {
+            case .largest:
+                return left.size != right.size ? left.size > right.size : left.subject < right.subject
+            case .oldest:
+                let a = keys[left.subject]?.added ?? .distantFuture
+                let b = keys[right.subject]?.added ?? .distantFuture
+                return a != b ? a < b : left.subject < right.subject
+            case .leastRecentlyWatched:
+                let a = keys[left.subject]?.watched ?? .distantPast
+                let b = keys[right.subject]?.watched ?? .distantPast
+                return a != b ? a < b : left.subject < right.subject
+            }
+        }
+        var kept: [CandidateMatch] = []
+        var bytes: Int64 = 0
+        for match in ordered {
+            if let limit = budget.maxItems, kept.count >= limit { break }
+            if let limit = budget.maxBytes, bytes + match.size > limit { continue }
+            kept.append(match)
+            bytes += match.size
+        }
+        return kept
     }
 }

@@ -47,13 +47,48 @@ struct CleanupRuleParser {
             exclusions.collections = Set(strings(exclude, "collections"))
             exclude.finish()
         }
+        var gate: DiskGate?
+        if let when = map.mapping("when_free_below") {
+            let path = when.string("path")
+            let text = when.string("free") ?? ""
+            var threshold: DiskGate.Threshold?
+            if text.hasSuffix("%"), let percent = Double(text.dropLast()), (0...100).contains(percent) {
+                threshold = .percent(percent)
+            } else if let bytes = ConfigValueParser.byteSize(text) {
+                threshold = .bytes(Int64(bytes))
+            }
+            if path == nil {
+                reader.error("\(context): when_free_below needs 'path' (a folder on the disk to watch)", at: when.node)
+            }
+            if threshold == nil {
+                reader.error(
+                    "\(context): when_free_below.free must be a percentage (10%) or a size (200GiB)", at: when.node)
+            }
+            when.finish()
+            if let path, let threshold { gate = DiskGate(path: path, threshold: threshold) }
+        }
+        var budget: CleanupBudget?
+        let maxItems = map.int("max_items", in: 1...1_000_000)
+        let maxBytes = map.byteSize("max_bytes").map(Int64.init)
+        let order = map.choice("order", as: CleanupBudget.Order.self)
+        if maxItems != nil || maxBytes != nil {
+            if order == nil {
+                reader.error(
+                    "\(context): a budget (max_items, max_bytes) needs 'order' (largest, oldest or least_recently_watched)",
+                    at: node)
+            }
+            budget = CleanupBudget(maxItems: maxItems, maxBytes: maxBytes, order: order ?? .largest)
+        }
         _ = map.value("name")
         map.finish()
         guard let scope, let grace, let action else { return nil }
-        return CleanupRule(
+        var rule = CleanupRule(
             name: name, scope: scope, every: every, condition: tree, exclusions: exclusions, grace: grace,
             action: action, dryRun: dryRun, enabled: enabled,
             location: SourceLocation(file: reader.file, line: node.mark?.line ?? 0))
+        rule.diskGate = gate
+        rule.budget = budget
+        return rule
     }
 
     private func strings(_ map: ConfigMapping, _ key: String) -> [String] {

@@ -53,6 +53,10 @@ struct CandidatesEvaluate: AsyncParsableCommand {
         let evaluation = CandidateEvaluation(database: database, zone: configuration.timeZone ?? .current)
         for rule in configuration.cleanupRules where rule.enabled {
             let outcome = try await evaluation.run(rule)
+            if let skipped = outcome.skipped {
+                print("\(rule.name): not evaluated: \(skipped)")
+                continue
+            }
             print(
                 "\(rule.name): \(outcome.matched) matching (\(outcome.newlyFlagged.count) newly flagged), "
                     + "\(outcome.unknown) unknown (left as they were), \(outcome.excluded) excluded"

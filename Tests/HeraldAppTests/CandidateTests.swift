@@ -102,6 +102,46 @@ import Testing
         #expect(try await database.postpone(subject: "nothing", by: .seconds(60)) == false)
     }
 
+    @Test func aDiskGateRunsTheRuleOnlyWhileTheDiskIsFullEnough() async throws {
+        let database = try AppDatabase.inMemory()
+        let run = try await database.beginInventorySync(server: "home", section: "1", kind: .movie, now: now)
+        try await database.storeInventoryPage([film(1, added: now.timeIntervalSince1970 - 400 * day)], run: run)
+        try await database.finishInventorySync(run: run, items: 1, error: nil, now: now)
+        let history = try await database.beginHistorySync(now: now)
+        try await database.finishHistorySync(run: history, rows: 0, error: nil, now: now)
+        let evaluation = CandidateEvaluation(database: database, zone: zone, now: { self.now })
+        var gated = oldUnwatched
+        gated.diskGate = DiskGate(path: NSTemporaryDirectory(), threshold: .percent(0))
+        let skipped = try await evaluation.run(gated)
+        #expect(skipped.skipped?.contains("above the threshold") == true)
+        #expect(try await database.candidates().isEmpty)
+        gated.diskGate = DiskGate(path: NSTemporaryDirectory(), threshold: .percent(100))
+        #expect(try await evaluation.run(gated).matched == 1)
+        gated.diskGate = DiskGate(path: "/no/such/disk", threshold: .percent(100))
+        #expect(try await evaluation.run(gated).skipped == "cannot read the disk of /no/such/disk")
+    }
+
+    @Test func aBudgetKeepsTheDeclaredOrderWithinItsLimits() {
+        var rule = oldUnwatched
+        let facts = (1...5).map { index -> CleanupFacts in
+            var item = film(index, added: now.timeIntervalSince1970 - Double(400 + index) * day)
+            item.media[0].parts[0].size = Int64(index * 100)
+            return CleanupFacts(item: item)
+        }
+        rule.budget = CleanupBudget(maxItems: 2, order: .largest)
+        #expect(
+            CandidateEvaluation.evaluate(rule, facts: facts, now: now, zone: zone).matches.map(\.subject) == [
+                "plex://movie/5@1", "plex://movie/4@1",
+            ])
+        rule.budget = CleanupBudget(maxBytes: 450, order: .oldest)
+        // Oldest first: film 5 (500 bytes) would pass the limit alone and is skipped, film 4 fits,
+        // and then nothing else fits beside it.
+        #expect(
+            CandidateEvaluation.evaluate(rule, facts: facts, now: now, zone: zone).matches.map(\.subject) == [
+                "plex://movie/4@1"
+            ])
+    }
+
     @Test func anExcludedEpisodeProtectsItsShow() {
         let rule = CleanupRule(
             name: "shows", scope: .show, every: .seconds(86_400),

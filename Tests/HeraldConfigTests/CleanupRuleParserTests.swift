@@ -30,6 +30,10 @@ import Testing
               grace: 30d
               action: archive
               dry_run: false
+              when_free_below: {path: /mnt/media, free: 10%}
+              max_items: 20
+              max_bytes: 500GiB
+              order: least_recently_watched
             - name: an event rule beside them
               on: [sonarr.download]
               do: [log: {message: hi}]
@@ -47,6 +51,9 @@ import Testing
                 ]))
         let shows = try #require(set.cleanup.last)
         #expect(!shows.dryRun && shows.action == .archive && shows.every == .seconds(86_400))
+        #expect(shows.diskGate == DiskGate(path: "/mnt/media", threshold: .percent(10)))
+        #expect(shows.budget == CleanupBudget(maxItems: 20, maxBytes: 500 << 30, order: .leastRecentlyWatched))
+        #expect(films.diskGate == nil && films.budget == nil)
         #expect(
             shows.condition
                 == .all([

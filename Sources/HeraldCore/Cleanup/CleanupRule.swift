@@ -22,6 +22,10 @@ public struct CleanupRule: Sendable, Equatable {
     /// True unless the rule says `dry_run: false`: candidates are flagged and reported, nothing moves.
     public var dryRun: Bool
     public var enabled: Bool
+    /// Evaluate only while the disk holding this path is fuller than this (nil: always).
+    public var diskGate: DiskGate?
+    /// At most this many candidates per rule, chosen in `budget.order` (nil: no limit).
+    public var budget: CleanupBudget?
     public var location: SourceLocation
 
     public init(
@@ -39,6 +43,52 @@ public struct CleanupRule: Sendable, Equatable {
         self.dryRun = dryRun
         self.enabled = enabled
         self.location = location
+    }
+}
+
+/// `when_free_below: {path: /mnt/media, free: 10%}` or `{path: …, free: 200GiB}`.
+public struct DiskGate: Sendable, Equatable {
+    public enum Threshold: Sendable, Equatable {
+        case percent(Double)
+        case bytes(Int64)
+    }
+
+    public var path: String
+    public var threshold: Threshold
+
+    public init(path: String, threshold: Threshold) {
+        self.path = path
+        self.threshold = threshold
+    }
+
+    /// Whether the rule may run, given the disk's free and total bytes.
+    public func allows(free: Int64, total: Int64) -> Bool {
+        switch threshold {
+        case .percent(let percent): total > 0 && Double(free) / Double(total) * 100 < percent
+        case .bytes(let bytes): free < bytes
+        }
+    }
+}
+
+/// `max_items`, `max_bytes` and the order candidates are chosen in when a run has more.
+public struct CleanupBudget: Sendable, Equatable {
+    public enum Order: String, Sendable, CaseIterable {
+        /// Largest first: frees the most space per item.
+        case largest
+        /// Oldest added first.
+        case oldest
+        /// Least recently watched first (never watched before anything watched).
+        case leastRecentlyWatched = "least_recently_watched"
+    }
+
+    public var maxItems: Int?
+    public var maxBytes: Int64?
+    public var order: Order
+
+    public init(maxItems: Int? = nil, maxBytes: Int64? = nil, order: Order) {
+        self.maxItems = maxItems
+        self.maxBytes = maxBytes
+        self.order = order
     }
 }
 
