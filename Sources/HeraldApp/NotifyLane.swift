@@ -104,9 +104,9 @@ struct NotifyLane {
 
     /// The poster Plex attached to the message's first event that has one, for the services that
     /// take uploads (Discord, Telegram); nil for the others, or when it was not kept.
-    private func poster(for delivery: Delivery) async -> Data? {
+    private func poster(of items: [NotificationItem]) async -> Data? {
         guard channel.service == .discord || channel.service == .telegram else { return nil }
-        for item in delivery.items where item.posterAttached == true {
+        for item in items where item.posterAttached == true {
             if let data = try? await worker.database.thumb(eventID: item.eventID) { return data }
         }
         return nil
@@ -145,19 +145,27 @@ struct NotifyLane {
                 bucket = current
             }
             let now = worker.now()
+            // The stored items are JSON: decoded at most once, and only when something reads them.
+            var decoded: [NotificationItem]?
+            func items() -> [NotificationItem] {
+                if let decoded { return decoded }
+                let items = delivery.items
+                decoded = items
+                return items
+            }
             var content = worker.renderer.render(
-                template: delivery.template, itemsJSON: delivery.itemsJSON, decode: { delivery.items },
+                template: delivery.template, itemsJSON: delivery.itemsJSON, decode: items,
                 severity: delivery.severity, rule: delivery.rule, channel: channel.name, now: now)
             var image: Data?
             if content.imageURL == NotificationContent.attachedPoster {
-                image = await poster(for: delivery)
+                image = await poster(of: items())
                 if image == nil { content.imageURL = nil }
             }
             // Only a webhook body template reads the items themselves.
             var needsItems = false
             if case .webhook(let target) = channel.target, target.body != nil { needsItems = true }
             var message = OutgoingMessage(
-                content: content, items: needsItems ? delivery.items : [], rule: delivery.rule, channel: channel.name,
+                content: content, items: needsItems ? items() : [], rule: delivery.rule, channel: channel.name,
                 key: delivery.key,
                 silent: quiet && channel.quietHours?.mode == .silent && delivery.severity < .failure,
                 firstPart: delivery.partsSent, telegramChat: state.telegramChat.flatMap(TelegramChat.init))

@@ -97,36 +97,18 @@ struct CleanupRuleParser {
     }
 
     func condition(_ node: Node, path: String, grouped: Bool) -> CleanupCondition? {
-        if let list = node.sequence {
-            return .all(list.enumerated().compactMap { condition($1, path: "\(path)[\($0)]", grouped: grouped) })
-        }
-        guard let mapping = node.mapping, mapping.count == 1, let (keyNode, value) = mapping.first,
-            let key = keyNode.scalar?.string
-        else {
-            reader.error(
-                "\(path): a condition is one of all, any, not, episodes, or one field test such as added: {older_than: 90d}",
-                at: node)
-            return nil
-        }
-        switch key {
-        case "all", "any":
-            guard let list = value.sequence else {
-                reader.error("\(path).\(key) takes a list of conditions", at: value)
-                return nil
+        ConditionTreeReader<CleanupCondition>(
+            reader: reader,
+            expected: "all, any, not, episodes, or one field test such as added: {older_than: 90d}",
+            all: CleanupCondition.all, any: CleanupCondition.any, not: CleanupCondition.not
+        ) { key, keyNode, value, path in
+            if key == "episodes" {
+                guard grouped else {
+                    reader.error("\(path): 'episodes' applies to show and season rules only", at: keyNode)
+                    return nil
+                }
+                return aggregate(value, path: "\(path).episodes")
             }
-            let children = list.enumerated().compactMap {
-                condition($1, path: "\(path).\(key)[\($0)]", grouped: grouped)
-            }
-            return key == "all" ? .all(children) : .any(children)
-        case "not":
-            return condition(value, path: "\(path).not", grouped: grouped).map(CleanupCondition.not)
-        case "episodes":
-            guard grouped else {
-                reader.error("\(path): 'episodes' applies to show and season rules only", at: keyNode)
-                return nil
-            }
-            return aggregate(value, path: "\(path).episodes")
-        default:
             guard let field = CleanupField(rawValue: key) else {
                 let names = CleanupField.allCases.map(\.rawValue).joined(separator: ", ")
                 reader.error(
@@ -141,7 +123,7 @@ struct CleanupRuleParser {
             }
             guard let (name, operand) = single(value, path: "\(path).\(key)") else { return nil }
             return test(name, operand, field: field, path: "\(path).\(key)").map { .leaf(field, $0) }
-        }
+        }.read(node, path: path)
     }
 
     private func aggregate(_ node: Node, path: String) -> CleanupCondition? {

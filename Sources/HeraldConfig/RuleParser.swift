@@ -51,35 +51,17 @@ struct RuleParser {
     // MARK: - Conditions
 
     func condition(_ node: Node, path: String) -> Condition? {
-        if let list = node.sequence {
-            return .all(list.enumerated().compactMap { condition($1, path: "\(path)[\($0)]") })
-        }
-        guard let mapping = node.mapping, mapping.count == 1, let (keyNode, value) = mapping.first,
-            let key = keyNode.scalar?.string
-        else {
-            reader.error(
-                "\(path): a condition is one of all, any, not, or a single field test such as path: {under: /mnt}",
-                at: node)
-            return nil
-        }
-        switch key {
-        case "all", "any":
-            guard let list = value.sequence else {
-                reader.error("\(path).\(key) takes a list of conditions", at: value)
-                return nil
-            }
-            let children = list.enumerated().compactMap { condition($1, path: "\(path).\(key)[\($0)]") }
-            return key == "all" ? .all(children) : .any(children)
-        case "not":
-            return condition(value, path: "\(path).not").map(Condition.not)
-        default:
+        ConditionTreeReader<Condition>(
+            reader: reader, expected: "all, any, not, or a single field test such as path: {under: /mnt}",
+            all: Condition.all, any: Condition.any, not: Condition.not
+        ) { key, keyNode, value, path in
             guard let field = EventField(name: key) else {
                 let names = EventField.allCases.map(\.name).joined(separator: ", ")
                 reader.error("\(path): unknown field '\(key)' (fields: \(names); or all, any, not)", at: keyNode)
                 return nil
             }
             return leaf(field, value, path: "\(path).\(key)", at: keyNode).map(Condition.leaf)
-        }
+        }.read(node, path: path)
     }
 
     func leaf(_ field: EventField, _ node: Node, path: String, at keyNode: Node) -> Leaf? {

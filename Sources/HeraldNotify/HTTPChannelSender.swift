@@ -57,22 +57,12 @@ public struct HTTPChannelSender: ChannelSender {
             return [Request(url: target.url.value, body: SlackFormatter.message(message.content))]
         case .telegram(let target):
             let chat = message.telegramChat ?? target.chat
-            return TelegramFormatter.calls(message.content, target: target, chat: chat, silent: message.silent).map {
-                var request = Request(url: "\(target.baseURL)/bot\(target.token.value)/\($0.method)", body: $0.body)
-                if $0.method == "sendPhoto", let image = message.image,
-                    message.content.imageURL == NotificationContent.attachedPoster
-                {
-                    // An uploaded photo goes as multipart: every field a part, the photo a file.
-                    var form = MultipartBody()
-                    for (name, value) in TelegramFormatter.formFields($0.body) where name != "photo" {
-                        form.parts.append(.init(name: name, data: Data(value.utf8)))
-                    }
-                    form.parts.append(
-                        .init(name: "photo", filename: "poster.jpg", contentType: "image/jpeg", data: image))
-                    request.headers = [("content-type", form.contentType), ("user-agent", "Herald")]
-                    request.body = form.data
-                }
-                return request
+            return TelegramFormatter.calls(
+                message.content, target: target, chat: chat, silent: message.silent, upload: message.image
+            ).map {
+                Request(
+                    url: "\(target.baseURL)/bot\(target.token.value)/\($0.method)",
+                    headers: [("content-type", $0.contentType), ("user-agent", "Herald")], body: $0.body)
             }
         case .webhook(let target):
             let body = WebhookFormatter.body(

@@ -14,10 +14,13 @@ enum TelegramFormatter {
     struct Call: Equatable {
         var method: String
         var body: Data
+        var contentType = "application/json"
     }
 
+    /// - Parameter upload: The poster to upload when `content.imageURL` is
+    ///   `NotificationContent.attachedPoster` (the photo then goes as multipart, every field a part).
     static func calls(
-        _ content: NotificationContent, target: TelegramTarget, chat: TelegramChat, silent: Bool
+        _ content: NotificationContent, target: TelegramTarget, chat: TelegramChat, silent: Bool, upload: Data? = nil
     )
         -> [Call]
     {
@@ -29,9 +32,18 @@ enum TelegramFormatter {
         if let image = content.imageURL {
             let caption = plain.utf16.count <= captionLimit ? plain : title
             var fields = common(target: target, chat: chat, silent: silent)
-            fields["photo"] = image
             fields["caption"] = markup(caption, boldPrefix: title, mode: target.parseMode)
-            calls.append(Call(method: "sendPhoto", body: json(fields)))
+            if let upload, image == NotificationContent.attachedPoster {
+                var form = MultipartBody()
+                for name in fields.keys.sorted() {
+                    form.parts.append(.init(name: name, data: Data(formText(fields[name]!).utf8)))
+                }
+                form.parts.append(.init(name: "photo", filename: "poster.jpg", contentType: "image/jpeg", data: upload))
+                calls.append(Call(method: "sendPhoto", body: form.data, contentType: form.contentType))
+            } else {
+                fields["photo"] = image
+                calls.append(Call(method: "sendPhoto", body: json(fields)))
+            }
             bodyPieces = caption == plain || body.isEmpty ? [] : TextLimits.split(body, limit: messageLimit)
             for piece in bodyPieces {
                 var message = common(target: target, chat: chat, silent: silent)
@@ -85,19 +97,12 @@ enum TelegramFormatter {
         return result
     }
 
-    /// A call's JSON fields as form values (for a multipart upload): strings as they are, numbers
-    /// and booleans as their JSON text, objects as JSON.
-    static func formFields(_ body: Data) -> [(String, String)] {
-        guard let fields = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else { return [] }
-        return fields.keys.sorted().compactMap { name in
-            let value = fields[name]!
-            if let text = value as? String { return (name, text) }
-            // Serialising alone gives a number's or a boolean's JSON text without guessing its type.
-            guard let data = try? JSONSerialization.data(withJSONObject: [value], options: [.sortedKeys]) else {
-                return nil
-            }
-            return (name, String(decoding: data.dropFirst().dropLast(), as: UTF8.self))
-        }
+    /// A field as a form value: a string as it is, a number or a boolean as its JSON text.
+    private static func formText(_ value: Any) -> String {
+        if let text = value as? String { return text }
+        // Serialising alone gives a number's or a boolean's JSON text without guessing its type.
+        guard let data = try? JSONSerialization.data(withJSONObject: [value]) else { return "" }
+        return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
     }
 
     private static func json(_ object: [String: Any]) -> Data {

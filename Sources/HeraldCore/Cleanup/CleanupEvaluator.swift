@@ -11,10 +11,15 @@ import Foundation
 public struct CleanupEvaluator: Sendable {
     public let now: Date
     public let zone: TimeZone
+    /// Made once: a full evaluation reads dates of hundreds of thousands of items.
+    private let calendar: Calendar
 
     public init(now: Date, zone: TimeZone) {
         self.now = now
         self.zone = zone
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        self.calendar = calendar
     }
 
     /// One test as evaluated, for explaining a verdict.
@@ -157,8 +162,6 @@ public struct CleanupEvaluator: Sendable {
 
     /// Local midnight of a calendar date in the configured zone (DST-aware).
     func midnight(_ day: DateComponents) -> Date? {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
         var components = day
         components.hour = 0
         components.minute = 0
