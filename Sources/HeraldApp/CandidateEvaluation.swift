@@ -6,8 +6,8 @@ import HeraldStore
     import Glibc
 #endif
 
-/// Runs cleanup rules over the stored inventory and records their candidates (flagging only:
-/// nothing is archived or deleted here).
+/// Runs cleanup rules over the stored inventory and records their candidates (nothing is
+/// archived or deleted here: `CleanupActions` does that once they are due).
 public struct CandidateEvaluation: Sendable {
     let database: AppDatabase
     let zone: TimeZone
@@ -23,9 +23,12 @@ public struct CandidateEvaluation: Sendable {
         public var matched: Int
         public var unknown: Int
         public var excluded: Int
-        public var newlyFlagged: [CandidateMatch]
+        public var changes: CandidateChanges
         /// Why the rule did not run (its disk gate), or nil.
         public var skipped: String? = nil
+
+        /// Subjects flagged for the first time by this run.
+        public var newlyFlagged: [CandidateMatch] { changes.flagged }
     }
 
     public func run(_ rule: CleanupRule) async throws -> Outcome {
@@ -34,53 +37,90 @@ public struct CandidateEvaluation: Sendable {
             var info = statvfs()
             guard statvfs(gate.path, &info) == 0 else {
                 return Outcome(
-                    matched: 0, unknown: 0, excluded: 0, newlyFlagged: [],
+                    matched: 0, unknown: 0, excluded: 0, changes: CandidateChanges(),
                     skipped: "cannot read the disk of \(gate.path)")
             }
             let free = Int64(info.f_bavail) * Int64(info.f_frsize)
             let total = Int64(info.f_blocks) * Int64(info.f_frsize)
             guard gate.allows(free: free, total: total) else {
                 return Outcome(
-                    matched: 0, unknown: 0, excluded: 0, newlyFlagged: [],
+                    matched: 0, unknown: 0, excluded: 0, changes: CandidateChanges(),
                     skipped: "\(gate.path) has \(free) bytes free of \(total): above the threshold")
             }
         }
+        let facts = try await loadFacts()
+        let decision = try await decide(rule, facts: facts, budget: true)
+        let changes = try await database.recordCandidates(
+            rule: rule, matches: decision.matches, unknown: decision.unknown, now: now())
+        return Outcome(
+            matched: decision.matches.count, unknown: decision.unknown.count, excluded: decision.excluded.count,
+            changes: changes)
+    }
+
+    /// What is known of every item now: the inventory with its watch statistics and which sources failed.
+    public func loadFacts() async throws -> [CleanupFacts] {
         let inventory = try await database.inventory()
         let stats = try await database.watchStats()
         let historyUnknown = try await database.watchHistoryUnknown()
-        let facts = inventory.map {
+        return inventory.map {
             CleanupFacts(
                 item: $0.item, watch: stats[$0.item.guid], inventoryUnknown: $0.unknown, historyUnknown: historyUnknown)
         }
-        let kept = try await database.keptSubjects()
-        var decision = Self.evaluate(rule, facts: facts, now: now(), zone: zone)
-        // What people chose to keep is never flagged, whatever the rules say.
-        let before = decision.matches.count
-        decision.matches.removeAll { kept.contains($0.subject) }
-        decision.excluded += before - decision.matches.count
-        let flagged = try await database.recordCandidates(
-            rule: rule, matches: decision.matches, unknown: decision.unknown, now: now())
-        return Outcome(
-            matched: decision.matches.count, unknown: decision.unknown.count, excluded: decision.excluded,
-            newlyFlagged: flagged)
     }
 
-    /// Pure: which subjects a rule matches, which are unknown, how many were excluded.
+    /// The rule's verdicts over `facts`, with what people chose to keep taken out (never flagged,
+    /// whatever the rules say). Without `budget`, every match counts (the re-check at action time).
+    public func decide(_ rule: CleanupRule, facts: [CleanupFacts], budget: Bool) async throws -> Decision {
+        let kept = try await database.keptSubjects()
+        var decision = Self.evaluate(rule, facts: facts, now: now(), zone: zone, budget: budget)
+        decision.matches.removeAll { match in
+            guard kept.contains(match.subject) else { return false }
+            decision.excluded[match.subject] = "kept by a person"
+            return true
+        }
+        return decision
+    }
+
+    /// Which subjects a rule matches, which are unknown, which were excluded and why.
+    public struct Decision: Sendable {
+        public var matches: [CandidateMatch]
+        public var unknown: Set<String>
+        /// Subject → why it is protected.
+        public var excluded: [String: String]
+    }
+
+    /// The subject a candidate of `scope` has for an item: `guid@section` for movies and episodes,
+    /// the show's or season's GUID for groups.
+    public static func subject(of item: InventoryItem, scope: CleanupRule.Scope) -> String {
+        switch scope {
+        case .movie, .episode: "\(item.guid)@\(item.section)"
+        case .show: item.showGUID ?? item.show ?? ""
+        case .season: item.seasonGUID ?? "\(item.show ?? "")/\(item.season ?? 0)"
+        }
+    }
+
+    /// The movies or episodes a subject stands for.
+    public static func members(of subject: String, scope: CleanupRule.Scope, facts: [CleanupFacts]) -> [InventoryItem] {
+        let kind: InventoryItem.Kind = scope == .movie ? .movie : .episode
+        return facts.lazy.map(\.item).filter { $0.kind == kind && Self.subject(of: $0, scope: scope) == subject }
+    }
+
+    /// Pure: which subjects a rule matches, which are unknown, which were excluded.
     public static func evaluate(
-        _ rule: CleanupRule, facts: [CleanupFacts], now: Date, zone: TimeZone
-    )
-        -> (matches: [CandidateMatch], unknown: Set<String>, excluded: Int)
-    {
+        _ rule: CleanupRule, facts: [CleanupFacts], now: Date, zone: TimeZone, budget applyBudget: Bool = true
+    ) -> Decision {
         let evaluator = CleanupEvaluator(now: now, zone: zone)
         var matches: [CandidateMatch] = []
         var unknown: Set<String> = []
-        var excluded = 0
+        var excluded: [String: String] = [:]
         var keys: [String: (added: Date?, watched: Date?)] = [:]
         func consider(subject: String, title: String, members: [CleanupFacts]) {
             // An excluded member protects the whole group (an episode protects its season and show).
-            if members.contains(where: { rule.exclusions.reason(for: $0.item) != nil }) {
-                excluded += 1
-                return
+            for member in members {
+                if let reason = rule.exclusions.reason(for: member.item) {
+                    excluded[subject] = members.count > 1 ? "\(member.item.title): \(reason)" : reason
+                    return
+                }
             }
             let (result, steps) =
                 rule.scope == .show || rule.scope == .season
@@ -108,16 +148,13 @@ public struct CandidateEvaluation: Sendable {
                     kind == .movie
                     ? item.title + (item.year.map { " (\($0))" } ?? "")
                     : "\(item.show ?? "?") S\(item.season ?? 0)E\(item.episode ?? 0) \(item.title)"
-                consider(subject: "\(item.guid)@\(item.section)", title: title, members: [fact])
+                consider(subject: Self.subject(of: item, scope: rule.scope), title: title, members: [fact])
             }
         case .show, .season:
             var groups: [String: [CleanupFacts]] = [:]
             var order: [String] = []
             for fact in facts where fact.item.kind == .episode {
-                let key =
-                    rule.scope == .show
-                    ? (fact.item.showGUID ?? fact.item.show ?? "")
-                    : (fact.item.seasonGUID ?? "\(fact.item.show ?? "")/\(fact.item.season ?? 0)")
+                let key = Self.subject(of: fact.item, scope: rule.scope)
                 if groups[key] == nil { order.append(key) }
                 groups[key, default: []].append(fact)
             }
@@ -129,10 +166,10 @@ public struct CandidateEvaluation: Sendable {
                 consider(subject: key, title: title, members: members)
             }
         }
-        if let budget = rule.budget {
+        if applyBudget, let budget = rule.budget {
             matches = Self.apply(budget, to: matches, keys: keys)
         }
-        return (matches, unknown, excluded)
+        return Decision(matches: matches, unknown: unknown, excluded: excluded)
     }
 
     /// The matches a budget keeps: in its order, up to `max_items` and `max_bytes`.

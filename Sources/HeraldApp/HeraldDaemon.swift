@@ -56,6 +56,7 @@ public func buildServiceGroup(
     installSignalHandlers: Bool = true,
     now: @escaping @Sendable () -> Date = { Date() }
 ) throws -> HeraldDaemon {
+    let started = ContinuousClock.now
     let metrics = PrometheusMetricsFactory(registry: registry)
     let database = try AppDatabase.open(
         path: configuration.databasePath, fullSync: configuration.journal.synchronous == .full,
@@ -75,27 +76,10 @@ public func buildServiceGroup(
     OperationsRoutes(database: database, readiness: readiness, registry: registry, configuration: running)
         .register(on: router)
 
-    let started = ContinuousClock.now
-    let server = Application(
-        router: router,
-        configuration: ApplicationConfiguration(
-            address: .hostname(configuration.server.host, port: configuration.server.port), serverName: "herald"),
-        onServerRunning: { channel in
-            readiness.serverStarted(port: channel.localAddress?.port)
-            notifier.notify("READY=1")
-            logger.notice(
-                "herald ready",
-                metadata: [
-                    "server.address": "\(configuration.server.host):\(channel.localAddress?.port ?? 0)",
-                    "startup.ms": "\((ContinuousClock.now - started).milliseconds)",
-                ])
-        },
-        logger: logger
-    )
-    for rule in configuration.cleanupRules where !rule.dryRun {
-        logger.warning(
-            "cleanup rule has dry_run: false, but archive and delete actions are not carried out yet: candidates are only flagged",
-            metadata: ["rule.name": "\(rule.name)", "rule.action": "\(rule.action.rawValue)"])
+    for rule in configuration.cleanupRules where !rule.dryRun && rule.enabled {
+        logger.notice(
+            "cleanup rule is live: due candidates will be \(rule.action == .archive ? "archived" : "deleted")",
+            metadata: ["rule.name": "\(rule.name)", "rule.grace": "\(rule.grace)"])
     }
     if !configuration.openSources.isEmpty {
         logger.warning(
@@ -132,8 +116,34 @@ public func buildServiceGroup(
             senders[service] = HTTPChannelSender(http: http)
         }
     }
+    let evaluation = CandidateEvaluation(database: database, zone: configuration.timeZone ?? .current, now: now)
+    let scanSignals = signals
+    let cleanupActions = CleanupActions(
+        database: database, settings: configuration.cleanup, evaluation: evaluation, clients: clients,
+        journal: journal, logger: logger, now: now, wakeScans: { scanSignals[$0]?.wake() })
+    let cleanupWake = WakeSignal()
     let rules = RuleDispatch(configuration: running, logger: logger, now: now)
     let handler: @Sendable () -> DispatchHandler? = { dispatchHandler ?? rules.handler }
+    CandidateRoutes(
+        database: database, actions: cleanupActions, configuration: running, wake: { cleanupWake.wake() }
+    ).register(on: router)
+
+    let server = Application(
+        router: router,
+        configuration: ApplicationConfiguration(
+            address: .hostname(configuration.server.host, port: configuration.server.port), serverName: "herald"),
+        onServerRunning: { channel in
+            readiness.serverStarted(port: channel.localAddress?.port)
+            notifier.notify("READY=1")
+            logger.notice(
+                "herald ready",
+                metadata: [
+                    "server.address": "\(configuration.server.host):\(channel.localAddress?.port ?? 0)",
+                    "startup.ms": "\((ContinuousClock.now - started).milliseconds)",
+                ])
+        },
+        logger: logger
+    )
     var services: [ServiceGroupConfiguration.ServiceConfiguration] =
         http.map { [.init(service: HTTPClientService(client: $0))] } ?? []
     services += [
@@ -163,8 +173,9 @@ public func buildServiceGroup(
                 }, logger: logger, now: now)),
         .init(
             service: CleanupService(
-                evaluation: CandidateEvaluation(database: database, zone: configuration.timeZone ?? .current, now: now),
-                rules: configuration.cleanupRules, journal: journal, logger: logger, now: now)),
+                evaluation: evaluation, actions: cleanupActions, rules: configuration.cleanupRules,
+                checkEvery: configuration.cleanup.checkEvery, journal: journal, logger: logger, now: now,
+                wake: cleanupWake)),
         .init(
             service: NotifyWorker(
                 database: database, journal: journal, channels: channels, senders: senders,

@@ -25,7 +25,6 @@ struct OperationsRoutes: Sendable {
         }
         router.get("/api/events") { request, _ in await self.events(request) }
         router.get("/api/deliveries") { request, _ in await self.deliveries(request) }
-        router.get("/api/candidates") { request, _ in await self.candidates(request) }
         router.post("/api/deliveries/{id}/retry") { request, context in
             await self.replay(request, id: context.parameters.get("id", as: Int64.self))
         }
@@ -53,6 +52,11 @@ struct OperationsRoutes: Sendable {
 
     /// nil when the request may use the API; otherwise the refusal to send.
     private func refusal(_ request: Request) -> Response? {
+        Self.refusal(request, configuration: configuration)
+    }
+
+    /// nil when the request may use the API (`api.token`, as a bearer token); otherwise the refusal.
+    static func refusal(_ request: Request, configuration: Reloadable<HeraldConfiguration>) -> Response? {
         guard let token = configuration.current.api.token else {
             return Self.json(.forbidden, ["error": "the API is disabled: set api.token in the configuration"])
         }
@@ -81,29 +85,6 @@ struct OperationsRoutes: Sendable {
             return Self.json(.ok, ["deliveries": rows.map(\.jsonObject)])
         } catch {
             return Self.json(.serviceUnavailable, ["error": "the outbox cannot be read: \(error)"])
-        }
-    }
-
-    /// `GET /api/candidates?rule=…`: deletion candidates, soonest due first, with why they match.
-    private func candidates(_ request: Request) async -> Response {
-        if let refusal = refusal(request) { return refusal }
-        do {
-            let format = ISO8601DateFormatter()
-            let rows = try await database.candidates(rule: request.uri.queryParameters.get("rule"))
-            return Self.json(
-                .ok,
-                [
-                    "candidates": rows.map {
-                        [
-                            "rule": $0.rule, "subject": $0.subject, "scope": $0.scope, "title": $0.title,
-                            "size": $0.size,
-                            "reason": $0.reason, "state": $0.state, "flagged_at": format.string(from: $0.flaggedAt),
-                            "due_at": format.string(from: $0.dueAt),
-                        ] as [String: Any]
-                    }
-                ])
-        } catch {
-            return Self.json(.serviceUnavailable, ["error": "the candidates cannot be read: \(error)"])
         }
     }
 

@@ -36,6 +36,7 @@ struct CleanupRuleParser {
         let action = map.choice("action", as: CleanupRule.Action.self)
         if map.value("action") == nil { reader.error("\(context) needs 'action' (archive or delete)", at: node) }
         let dryRun = map.bool("dry_run") ?? true
+        let requiresApproval = map.bool("require_approval") ?? false
         let enabled = map.bool("enabled") ?? true
         let grouped = scope == .show || scope == .season
         let tree = map.value("if").flatMap { self.condition($0, path: "\(context): if", grouped: grouped) } ?? .all([])
@@ -87,6 +88,7 @@ struct CleanupRuleParser {
             action: action, dryRun: dryRun, enabled: enabled,
             location: SourceLocation(file: reader.file, line: node.mark?.line ?? 0))
         rule.diskGate = gate
+        rule.requiresApproval = requiresApproval
         rule.budget = budget
         return rule
     }

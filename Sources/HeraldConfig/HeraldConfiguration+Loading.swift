@@ -73,6 +73,9 @@ extension HeraldConfiguration {
             tautulli.finish()
             configuration.tautulli = settings
         }
+        if let cleanup = root.mapping("cleanup") {
+            configuration.cleanup = readCleanup(cleanup, baseDirectory: reader.baseDirectory)
+        }
         if let notifications = root.mapping("notifications") {
             configuration.notifications = readNotifications(notifications)
         }
@@ -110,6 +113,7 @@ extension HeraldConfiguration {
                     knownTemplates: configuration.notifications.templateNames, environment: environment)
                 configuration.rules = set.rules
                 configuration.cleanupRules = set.cleanup
+                diagnostics += cleanupRuleProblems(configuration)
             } catch {
                 diagnostics += error.diagnostics
             }
@@ -192,24 +196,7 @@ extension HeraldConfiguration {
             var server = PlexServerSettings(
                 name: name, url: (url ?? "").trimmingCharacters(in: ["/"]), token: token ?? Secret(""))
             if let list = entry.value("rewrites") {
-                for (index, item) in (list.sequence.map(Array.init) ?? []).enumerated() {
-                    guard let rewrite = map.reader.mapping(item, path: "plex.\(name).rewrites[\(index)]") else {
-                        continue
-                    }
-                    if let from = rewrite.string("from"), let to = rewrite.string("to") {
-                        do {
-                            server.rewrites.append(PathRewrite(from: try RegexPattern(from), to: to))
-                        } catch {
-                            map.reader.error(
-                                "'plex.\(name).rewrites[\(index)].from' is not a valid regular expression",
-                                at: rewrite.value("from"))
-                        }
-                    } else {
-                        map.reader.error("'plex.\(name).rewrites[\(index)]' needs both 'from' and 'to'", at: item)
-                    }
-                    rewrite.finish()
-                }
-                if list.sequence == nil { map.reader.error("'plex.\(name).rewrites' must be a list", at: list) }
+                server.rewrites = readRewrites(list, reader: map.reader, path: "plex.\(name).rewrites")
             }
             if let anchors = entry.value("anchors") {
                 let items = anchors.sequence.map(Array.init) ?? [anchors]

@@ -25,6 +25,8 @@ public struct HeraldConfiguration: Sendable, Equatable {
     public var cleanupRules: [CleanupRule] = []
     /// Directories watched for new, changed, moved and deleted files (`fs.*` events).
     public var watch = WatchConfiguration()
+    /// Where archived files go and how Plex's paths map to Herald's, for cleanup actions.
+    public var cleanup = CleanupSettings()
     /// Notification channels and templates.
     public var notifications = NotificationConfiguration()
     /// Tautulli's API, for the inventory's watch history; nil when not configured.

@@ -64,6 +64,22 @@ public struct LivePlexClient: PlexServerClient {
         }
     }
 
+    public func sessions() async throws(PlexError) -> [PlexSession] {
+        let body = try await get("/status/sessions", expectBody: true)
+        do {
+            let container = try JSONDecoder().decode(SessionsResponse.self, from: body)
+            return (container.MediaContainer.Metadata ?? []).map { item in
+                PlexSession(
+                    guids: [item.guid, item.parentGuid, item.grandparentGuid].compactMap { $0 },
+                    files: (item.Media ?? []).flatMap { ($0.Part ?? []).compactMap(\.file) },
+                    title: [item.grandparentTitle, item.title].compactMap { $0 }.joined(separator: " - "),
+                    user: item.User?.title)
+            }
+        } catch {
+            throw .malformed("GET /status/sessions: \(error)")
+        }
+    }
+
     /// One page of a section's movies (`kind: .movie`, Plex type 1) or episodes (type 4), with their
     /// GUIDs, paged with `X-Plex-Container-Start` / `-Size`.
     public func libraryPage(
@@ -147,6 +163,24 @@ struct MetadataResponse: Decodable {
     struct Item: Decodable { var Media: [Media]? }
     struct Media: Decodable { var Part: [Part]? }
     struct Part: Decodable { var file: String? }
+
+    var MediaContainer: Container
+}
+
+/// `GET /status/sessions`: the items being played, with their GUIDs, files and users.
+// swift-format-ignore: AlwaysUseLowerCamelCase
+struct SessionsResponse: Decodable {
+    struct Container: Decodable { var Metadata: [Item]? }
+    struct Item: Decodable {
+        var guid: String?
+        var parentGuid: String?
+        var grandparentGuid: String?
+        var title: String?
+        var grandparentTitle: String?
+        var Media: [MetadataResponse.Media]?
+        var User: User?
+    }
+    struct User: Decodable { var title: String? }
 
     var MediaContainer: Container
 }

@@ -11,11 +11,34 @@ public protocol PlexServerClient: Sendable {
     func refreshingSections() async throws(PlexError) -> Set<String>
     /// The files of Plex's recently added items (`/library/recentlyAdded`, `Media[].Part[].file`).
     func recentlyAddedFiles() async throws(PlexError) -> [String]
+    /// What is being played right now (`/status/sessions`).
+    func sessions() async throws(PlexError) -> [PlexSession]
     /// One page of a section's movies or episodes (`/library/sections/{key}/all?type=1|4`).
     func libraryPage(
         section: String, kind: InventoryItem.Kind, start: Int, size: Int
     ) async throws(PlexError)
         -> PlexLibraryListing.Page
+}
+
+/// One playback in progress, reduced to what identifies the item played.
+public struct PlexSession: Sendable, Equatable {
+    /// The item's GUID, and its season's and show's for an episode.
+    public var guids: [String]
+    public var files: [String]
+    public var title: String
+    public var user: String?
+
+    public init(guids: [String], files: [String], title: String, user: String? = nil) {
+        self.guids = guids
+        self.files = files
+        self.title = title
+        self.user = user
+    }
+
+    /// Whether this playback is of any of these GUIDs or files.
+    public func involves(guids wanted: Set<String>, files wantedFiles: Set<String>) -> Bool {
+        guids.contains(where: wanted.contains) || files.contains(where: wantedFiles.contains)
+    }
 }
 
 /// A failure talking to Plex.

@@ -177,6 +177,30 @@ extension AppDatabase {
                 table.column("note", .text)
             }
         }
+        migrator.registerMigration("v10-cleanup-actions") { db in
+            try db.alter(table: "candidate") { table in
+                table.add(column: "approved_at", .double)
+            }
+            // One row per archive or delete, written before the first file is touched, so a crash in
+            // between is finished at the next start, and an archive can be undone.
+            try db.create(table: "cleanup_action") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("rule", .text).notNull()
+                table.column("subject", .text).notNull()
+                table.column("title", .text).notNull()
+                table.column("action", .text).notNull()
+                table.column("state", .text).notNull()
+                table.column("files", .text).notNull()
+                table.column("scans", .text).notNull()
+                table.column("size", .integer).notNull()
+                table.column("reason", .text).notNull()
+                table.column("started_at", .double).notNull()
+                table.column("finished_at", .double)
+                table.column("restored_at", .double)
+                table.column("error", .text)
+            }
+            try db.create(index: "cleanup_action_state", on: "cleanup_action", columns: ["state"])
+        }
         return migrator
     }
 }

@@ -45,6 +45,17 @@ public final class ScanBatch {
         return count
     }
 
+    /// Queues a scan of one folder of a known section, for work Herald did itself (a cleanup action
+    /// removed or restored files there), coalesced with the scans already pending.
+    public func scanFolder(
+        server: String, section: String, folder: String, localFolder: String, spec: ScanActionSpec, now: Date,
+        origin: (event: String, rule: String)
+    ) throws {
+        try enqueue(
+            server: server, section: section, folder: folder, localFolder: localFolder, spec: spec, now: now,
+            origin: origin)
+    }
+
     private func enqueue(
         server: String, section: String, folder: String, localFolder: String, spec: ScanActionSpec, now: Date,
         origin: (event: String, rule: String)

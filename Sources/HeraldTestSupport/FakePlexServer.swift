@@ -49,6 +49,10 @@ public final class FakePlexServer: Sendable {
         /// Listing requests answered before the listing starts failing with `libraryFailure`.
         var libraryFailure: (afterPages: Int, status: Int)?
         var libraryPages = 0
+        /// What `/status/sessions` lists instead of the fixture: (GUID, file) of each playback.
+        var sessions: [(guid: String, file: String)]?
+        /// `/status/sessions` answers this status instead.
+        var sessionsStatus: Int?
     }
 
     public let token: String
@@ -81,6 +85,15 @@ public final class FakePlexServer: Sendable {
     /// movie section and `episodes` episodes in every show section (100 per show, 10 per season),
     /// each a copy of the fixture's item with its own GUID, title, numbers and file.
     public func setLibrary(movies: Int, episodes: Int) { state.withLock { $0.library = (movies, episodes) } }
+
+    /// Makes `/status/sessions` list these playbacks (a movie each, by GUID and file) instead of the
+    /// fixture's; nil goes back to the fixture.
+    public func setSessions(_ sessions: [(guid: String, file: String)]?) {
+        state.withLock { $0.sessions = sessions }
+    }
+
+    /// Makes `/status/sessions` answer `status` (nil: answer normally).
+    public func failSessions(status: Int?) { state.withLock { $0.sessionsStatus = status } }
 
     /// Makes library listings fail with `status` after `afterPages` successful pages.
     public func failLibrary(afterPages: Int, status: Int) {
@@ -249,7 +262,18 @@ public final class FakePlexServer: Sendable {
         router.get("/status/sessions") { request, _ in
             self.record(request)
             if let refusal = self.unauthorized(request) { return refusal }
-            return Self.json(try Self.fixture("plex-status-sessions.json"))
+            let (sessions, status) = self.state.withLock { ($0.sessions, $0.sessionsStatus) }
+            if let status { return Response(status: HTTPResponse.Status(code: status)) }
+            guard let sessions else { return Self.json(try Self.fixture("plex-status-sessions.json")) }
+            let items = sessions.enumerated().map { index, session -> [String: Any] in
+                [
+                    "type": "movie", "guid": session.guid, "ratingKey": "\(9000 + index)", "title": "Playing \(index)",
+                    "Media": [["Part": [["file": session.file]]]], "User": ["id": "1", "title": "viewer"],
+                    "Player": ["state": "playing"],
+                ]
+            }
+            let object: [String: Any] = ["MediaContainer": ["size": items.count, "Metadata": items]]
+            return Self.json(try JSONSerialization.data(withJSONObject: object))
         }
         router.get("/library/recentlyAdded") { request, _ in
             self.record(request)

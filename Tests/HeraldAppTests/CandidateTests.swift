@@ -153,6 +153,6 @@ import Testing
         let result = CandidateEvaluation.evaluate(rule, facts: facts, now: now, zone: zone)
         #expect(result.matches.map(\.subject) == ["plex://show/1"])
         #expect(result.matches.first?.size == 20)
-        #expect(result.excluded == 1, "show 2 has a kept episode")
+        #expect(result.excluded.count == 1, "show 2 has a kept episode")
     }
 }

@@ -21,6 +21,8 @@ public struct CleanupRule: Sendable, Equatable {
     public var action: Action
     /// True unless the rule says `dry_run: false`: candidates are flagged and reported, nothing moves.
     public var dryRun: Bool
+    /// Due candidates wait for a person's `approve` before anything happens.
+    public var requiresApproval = false
     public var enabled: Bool
     /// Evaluate only while the disk holding this path is fuller than this (nil: always).
     public var diskGate: DiskGate?
