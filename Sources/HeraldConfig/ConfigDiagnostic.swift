@@ -17,7 +17,11 @@ public struct ConfigDiagnostic: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String {
-        line > 0 ? "\(file):\(line):\(column): \(message)" : "\(file): \(message)"
+        switch (line, column) {
+        case (0, _): "\(file): \(message)"
+        case (_, 0): "\(file):\(line): \(message)"
+        default: "\(file):\(line):\(column): \(message)"
+        }
     }
 }
 

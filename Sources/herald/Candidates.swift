@@ -4,12 +4,16 @@ import HeraldApp
 import HeraldConfig
 import HeraldCore
 import HeraldStore
+import Logging
 
 /// `herald candidates`: what the cleanup rules flag, with why and when it is due.
 struct Candidates: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List deletion candidates (dry run: nothing is archived or deleted yet).",
-        subcommands: [CandidatesList.self, CandidatesEvaluate.self, CandidatesKeep.self, CandidatesPostpone.self],
+        abstract: "Deletion candidates: list, evaluate, approve, keep, postpone; archived items: actions, restore.",
+        subcommands: [
+            CandidatesList.self, CandidatesEvaluate.self, CandidatesApprove.self, CandidatesKeep.self,
+            CandidatesPostpone.self, CandidatesActions.self, CandidatesRestore.self,
+        ],
         defaultSubcommand: CandidatesList.self)
 }
 
@@ -30,9 +34,13 @@ struct CandidatesList: AsyncParsableCommand {
         let format = ISO8601DateFormatter()
         for candidate in try await database.candidates(rule: rule) {
             let size = ByteCountFormatter.string(fromByteCount: candidate.size, countStyle: .binary)
+            let due =
+                CandidateState(rawValue: candidate.state)?.isOpen == true
+                ? "  due \(format.string(from: candidate.dueAt))" : ""
             print(
-                "\(candidate.rule)  \(candidate.title)  \(size)  flagged \(format.string(from: candidate.flaggedAt))"
-                    + "  due \(format.string(from: candidate.dueAt))")
+                "\(candidate.rule)  \(candidate.state)  \(candidate.title)  \(size)"
+                    + "  flagged \(format.string(from: candidate.flaggedAt))\(due)"
+                    + (candidate.approvedAt == nil ? "" : "  approved"))
             if why { print("    subject \(candidate.subject): \(candidate.reason)") }
         }
     }
@@ -58,7 +66,8 @@ struct CandidatesEvaluate: AsyncParsableCommand {
                 continue
             }
             print(
-                "\(rule.name): \(outcome.matched) matching (\(outcome.newlyFlagged.count) newly flagged), "
+                "\(rule.name): \(outcome.matched) matching (\(outcome.changes.flagged.count) newly flagged, "
+                    + "\(outcome.changes.unflagged.count) unflagged), "
                     + "\(outcome.unknown) unknown (left as they were), \(outcome.excluded) excluded"
                     + (rule.dryRun ? "; dry run" : ""))
         }
@@ -108,5 +117,82 @@ struct CandidatesPostpone: AsyncParsableCommand {
             throw ExitCode.failure
         }
         print("\(subject) postponed by \(by)")
+    }
+}
+
+struct CandidatesApprove: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "approve",
+        abstract: "Let a live rule act on a candidate now (the rest of its grace is skipped; re-checks still apply).")
+
+    @OptionGroup var options: ConfigOption
+
+    @Argument(help: "The candidate's subject.")
+    var subject: String
+
+    func run() async throws {
+        let configuration = try options.load()
+        let database = try AppDatabase.open(path: configuration.databasePath)
+        guard try await database.approve(subject: subject, now: Date()) else {
+            printError("no open candidate \(subject)")
+            throw ExitCode.failure
+        }
+        print("\(subject) approved: the daemon acts on it at its next check if it still qualifies")
+    }
+}
+
+struct CandidatesActions: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "actions", abstract: "What cleanup rules archived or deleted, newest first.")
+
+    @OptionGroup var options: ConfigOption
+
+    @Option(help: "How many to show.")
+    var limit = 50
+
+    @Flag(help: "Also list each file and where it went.")
+    var files = false
+
+    func run() async throws {
+        let configuration = try options.load()
+        let database = try AppDatabase.open(path: configuration.databasePath)
+        let format = ISO8601DateFormatter()
+        for record in try await database.cleanupActions(limit: limit) {
+            let size = ByteCountFormatter.string(fromByteCount: record.size, countStyle: .binary)
+            print(
+                "#\(record.id)  \(record.action.rawValue)  \(record.state.rawValue)  \(record.title)  \(size)"
+                    + "  \(format.string(from: record.startedAt))  rule \(record.rule)"
+                    + (record.error.map { "  error: \($0)" } ?? ""))
+            if files {
+                for file in record.files { print("    \(file.from)" + (file.to.map { " -> \($0)" } ?? " (deleted)")) }
+            }
+        }
+    }
+}
+
+struct CandidatesRestore: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restore",
+        abstract: "Put an archived item's files back, keep it from every rule, and queue Plex scans of its folders.")
+
+    @OptionGroup var options: ConfigOption
+
+    @Argument(help: "The action's number, as `herald candidates actions` shows it.")
+    var id: Int64
+
+    func run() async throws {
+        let configuration = try options.load()
+        let database = try AppDatabase.open(path: configuration.databasePath)
+        let evaluation = CandidateEvaluation(database: database, zone: configuration.timeZone ?? .current)
+        let actions = CleanupActions(
+            database: database, settings: configuration.cleanup, evaluation: evaluation, clients: [:],
+            journal: DatabaseJournal(database: database), logger: Logger(label: "herald"), now: { Date() })
+        switch try await actions.restore(id: id) {
+        case .success(let record):
+            print("restored \(record.title): \(record.files.count) file(s) back in place; Plex scans are queued")
+        case .failure(let failure):
+            printError(failure.description)
+            throw ExitCode.failure
+        }
     }
 }

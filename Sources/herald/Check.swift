@@ -30,10 +30,10 @@ struct Check: ParsableCommand {
                 "warning: \(options.config): source '\(source)' has no credential; anyone who can reach the port may post to it"
             )
         }
-        for rule in configuration.cleanupRules where !rule.dryRun {
+        for rule in configuration.cleanupRules where !rule.dryRun && rule.enabled {
             printError(
-                "warning: \(rule.location): cleanup rule '\(rule.name)' has dry_run: false, but archive and delete "
-                    + "actions are not carried out yet: its candidates are only flagged")
+                "note: \(rule.location): cleanup rule '\(rule.name)' is live (dry_run: false): its due candidates "
+                    + "will be \(rule.action == .archive ? "archived" : "DELETED") after \(rule.grace) of grace")
         }
         printError("\(options.config): configuration is valid")
     }
