@@ -16,6 +16,8 @@ struct CleanupService: Service {
     let journal: any EventJournal
     let logger: Logger
     let now: @Sendable () -> Date
+    /// The zone cron schedules are read in.
+    let zone: TimeZone
     /// Wakes the action pass early (an approval through the API).
     let wake: WakeSignal
     var firstDelay: Duration = .seconds(120)
@@ -36,10 +38,12 @@ struct CleanupService: Service {
             await withTaskGroup(of: Void.self) { group in
                 for rule in enabled {
                     group.addTask {
+                        // `every` rules start after the first delay; cron rules at their first time after it.
                         try? await Task.sleep(for: firstDelay)
+                        if rule.cron != nil, !(await sleepUntilNextRun(of: rule)) { return }
                         while !Task.isCancelled {
                             await evaluate(rule)
-                            try? await Task.sleep(for: rule.every)
+                            guard await sleepUntilNextRun(of: rule) else { return }
                         }
                     }
                 }
@@ -54,6 +58,23 @@ struct CleanupService: Service {
                 }
             }
         }
+    }
+
+    /// Sleeps until the rule's next run; false when it has none (a cron date that never comes) or
+    /// the service is stopping.
+    private func sleepUntilNextRun(of rule: CleanupRule) async -> Bool {
+        let start = now()
+        guard let next = rule.nextRun(after: start, zone: zone) else {
+            logger.warning("cleanup rule never runs again", metadata: ["rule.name": "\(rule.name)"])
+            return false
+        }
+        // Slept in slices of at most an hour, so a wall clock that jumps (NTP, suspend) is caught up with.
+        while !Task.isCancelled {
+            let left = next.timeIntervalSince(now())
+            if left <= 0 { return true }
+            try? await Task.sleep(for: .seconds(min(left, 3600)))
+        }
+        return false
     }
 
     private func act(_ rule: CleanupRule) async {

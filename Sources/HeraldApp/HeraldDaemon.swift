@@ -175,7 +175,7 @@ public func buildServiceGroup(
             service: CleanupService(
                 evaluation: evaluation, actions: cleanupActions, rules: configuration.cleanupRules,
                 checkEvery: configuration.cleanup.checkEvery, journal: journal, logger: logger, now: now,
-                wake: cleanupWake)),
+                zone: configuration.timeZone ?? .current, wake: cleanupWake)),
         .init(
             service: NotifyWorker(
                 database: database, journal: journal, channels: channels, senders: senders,

@@ -27,6 +27,17 @@ struct CleanupRuleParser {
         let context = "rule '\(name)'"
         let scope = map.choice("scope", as: CleanupRule.Scope.self)
         let every = map.duration("every") ?? .seconds(86_400)
+        var cron: CronSchedule?
+        if let cronNode = map.value("cron"), let text = map.string("cron") {
+            do {
+                cron = try CronSchedule(text)
+            } catch {
+                reader.error("\(context): \(error.description)", at: cronNode)
+            }
+            if map.value("every") != nil {
+                reader.error("\(context): give 'every' or 'cron', not both", at: cronNode)
+            }
+        }
         let grace = map.duration("grace")
         if map.value("grace") == nil {
             reader.error(
@@ -89,6 +100,7 @@ struct CleanupRuleParser {
             location: SourceLocation(file: reader.file, line: node.mark?.line ?? 0))
         rule.diskGate = gate
         rule.requiresApproval = requiresApproval
+        rule.cron = cron
         rule.budget = budget
         return rule
     }

@@ -46,7 +46,8 @@ import Testing
                 """)
         try await harness.run { client in
             let database = harness.daemon.database
-            try FileManager.default.createDirectory(atPath: media.path + "/films/Old", withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: media.path + "/films/Old", withIntermediateDirectories: true)
             try "film".write(toFile: media.path + "/films/Old/Old.mkv", atomically: true, encoding: .utf8)
             let films = ["Old", "Older"].enumerated().map { index, title in
                 InventoryItem(
@@ -103,13 +104,17 @@ import Testing
             let action = try #require((actionList["actions"] as? [[String: Any]])?.first)
             #expect(action["state"] as? String == "done" && action["action"] as? String == "archive")
             let id = try #require(action["id"] as? Int)
-            let restored = try await client.post("/api/cleanup/actions/\(id)/restore", headers: Self.auth, body: ByteBuffer())
+            let restored = try await client.post(
+                "/api/cleanup/actions/\(id)/restore", headers: Self.auth, body: ByteBuffer())
             #expect(restored.status == .ok)
             #expect(FileManager.default.fileExists(atPath: media.path + "/films/Old/Old.mkv"))
-            let again = try await client.post("/api/cleanup/actions/\(id)/restore", headers: Self.auth, body: ByteBuffer())
+            let again = try await client.post(
+                "/api/cleanup/actions/\(id)/restore", headers: Self.auth, body: ByteBuffer())
             #expect(again.status == .conflict)
             #expect(try Self.json(again)["error"] as? String == "action \(id) is restored, not a finished archive")
-            #expect(try await client.post("/api/cleanup/actions/x/restore", headers: Self.auth, body: ByteBuffer()).status == .badRequest)
+            #expect(
+                try await client.post("/api/cleanup/actions/x/restore", headers: Self.auth, body: ByteBuffer()).status
+                    == .badRequest)
         }
     }
 }

@@ -100,4 +100,48 @@ import Testing
             #expect(messages.contains { $0.contains("action' must be one of 'archive', 'delete', not 'remove'") })
         }
     }
+
+    @Test func cronSchedulesAndApprovalAreRead() throws {
+        let set = try parse(
+            """
+            - name: nightly
+              scope: movie
+              cron: "30 3 * * mon-fri"
+              if: {added: {older_than: 90d}}
+              grace: 7d
+              action: delete
+              require_approval: true
+            """)
+        let rule = try #require(set.cleanup.first)
+        #expect(rule.cron?.description == "30 3 * * mon-fri" && rule.cron?.weekdays == [1, 2, 3, 4, 5])
+        #expect(rule.requiresApproval)
+        let utc = TimeZone(identifier: "UTC")!
+        // Saturday 2026-11-21 at noon: the next run is Monday 03:30.
+        #expect(
+            rule.nextRun(after: Date(timeIntervalSince1970: 1_795_262_400), zone: utc)
+                == Date(timeIntervalSince1970: 1_795_404_600))
+        do {
+            _ = try parse(
+                """
+                - name: both
+                  scope: movie
+                  every: 1d
+                  cron: "0 3 * * *"
+                  if: {added: {older_than: 90d}}
+                  grace: 7d
+                  action: delete
+                - name: bad
+                  scope: movie
+                  cron: "0 25 * * *"
+                  if: {added: {older_than: 90d}}
+                  grace: 7d
+                  action: delete
+                """)
+            Issue.record("expected problems")
+        } catch {
+            let messages = error.diagnostics.map(\.description)
+            #expect(messages.contains("rules/cleanup.yml:4:9: rule 'both': give 'every' or 'cron', not both"))
+            #expect(messages.contains("rules/cleanup.yml:10:9: rule 'bad': cron hour '25' is not 0–23"), "\(messages)")
+        }
+    }
 }

@@ -14,6 +14,8 @@ public struct CleanupRule: Sendable, Equatable {
     public var name: String
     public var scope: Scope
     public var every: Duration
+    /// When set, the rule runs on this schedule (in the configured time zone) instead of `every`.
+    public var cron: CronSchedule?
     public var condition: CleanupCondition
     public var exclusions: CleanupExclusions
     /// How long a flagged item stays "leaving soon" before it is due. Required in rule files.
@@ -29,6 +31,12 @@ public struct CleanupRule: Sendable, Equatable {
     /// At most this many candidates per rule, chosen in `budget.order` (nil: no limit).
     public var budget: CleanupBudget?
     public var location: SourceLocation
+
+    /// When the rule is evaluated next, after a run (or the start) at `date`.
+    public func nextRun(after date: Date, zone: TimeZone) -> Date? {
+        guard let cron else { return date.addingTimeInterval(every.timeInterval) }
+        return cron.next(after: date, zone: zone)
+    }
 
     public init(
         name: String, scope: Scope, every: Duration, condition: CleanupCondition,
