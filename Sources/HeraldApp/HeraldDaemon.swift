@@ -123,7 +123,17 @@ public func buildServiceGroup(
         journal: journal, logger: logger, now: now, wakeScans: { scanSignals[$0]?.wake() })
     let cleanupWake = WakeSignal()
     let rules = RuleDispatch(configuration: running, logger: logger, now: now)
-    let handler: @Sendable () -> DispatchHandler? = { dispatchHandler ?? rules.handler }
+    let inventoryWake = WakeSignal()
+    let watchesInventory = configuration.plexServers.contains { $0.inventory != nil }
+    let handler: @Sendable () -> DispatchHandler? = {
+        let inner = dispatchHandler ?? rules.handler
+        guard watchesInventory else { return inner }
+        // The inventory fetches what changed once Plex has added something.
+        return { db, entries in
+            if entries.contains(where: { InventoryService.isTrigger($0.event.kind) }) { inventoryWake.wake() }
+            try inner?(db, entries)
+        }
+    }
     CandidateRoutes(
         database: database, actions: cleanupActions, configuration: running, wake: { cleanupWake.wake() }
     ).register(on: router)
@@ -170,7 +180,7 @@ public func buildServiceGroup(
                             database: database, client: TautulliClient(http: http, settings: $0), pageSize: $0.pageSize,
                             now: now)
                     }
-                }, logger: logger, now: now)),
+                }, logger: logger, now: now, wake: inventoryWake)),
         .init(
             service: CleanupService(
                 evaluation: evaluation, actions: cleanupActions, rules: configuration.cleanupRules,

@@ -5,8 +5,10 @@ import HeraldStore
 import Logging
 import ServiceLifecycle
 
-/// Syncs each Plex server that asks for it (`plex.NAME.inventory`) on its schedule: the first
-/// time shortly after start, then every `every`.
+/// Syncs each Plex server that asks for it (`plex.NAME.inventory`): in full shortly after start
+/// and then every `every`; in between, only what Plex changed since the last sync, every
+/// `incremental_every` and `incremental_delay` after a `plex.library.new` or a completed scan
+/// (`wake`). Tautulli's history follows each sync.
 struct InventoryService: Service {
     let database: AppDatabase
     let servers: [PlexServerSettings]
@@ -16,6 +18,13 @@ struct InventoryService: Service {
     let logger: Logger
     let now: @Sendable () -> Date
     var firstDelay: Duration = .seconds(30)
+    /// Woken when the library changed (`InventoryService.isTrigger`).
+    var wake = WakeSignal()
+
+    /// Event kinds after which the changed items are fetched.
+    static func isTrigger(_ kind: String) -> Bool {
+        kind == "plex.library.new" || kind == "herald.scan.completed"
+    }
 
     func run() async throws {
         let scheduled = servers.filter { $0.inventory != nil && clients[$0.name] != nil }
@@ -30,9 +39,25 @@ struct InventoryService: Service {
                     group.addTask {
                         try? await Task.sleep(for: firstDelay)
                         while !Task.isCancelled {
+                            // Plex's clock may differ from ours: changes are asked for from a little
+                            // before the last sync started.
+                            let started = now().addingTimeInterval(-300)
                             await sync(server, client: client, pageSize: schedule.pageSize)
                             await syncHistory()
-                            try? await Task.sleep(for: schedule.every)
+                            var since = started
+                            let nextFull = ContinuousClock.now + schedule.every
+                            while !Task.isCancelled, ContinuousClock.now < nextFull {
+                                let woken = await wake.waitReportingWake(
+                                    for: min(schedule.incrementalEvery, nextFull - ContinuousClock.now))
+                                if woken { try? await Task.sleep(for: schedule.incrementalDelay) }
+                                guard !Task.isCancelled, ContinuousClock.now < nextFull else { break }
+                                let start = now().addingTimeInterval(-300)
+                                if await syncChanges(server, client: client, pageSize: schedule.pageSize, since: since)
+                                {
+                                    since = start
+                                }
+                                await syncHistory()
+                            }
                         }
                     }
                 }
@@ -53,6 +78,29 @@ struct InventoryService: Service {
             }
         } catch {
             logger.warning("Tautulli history not synced", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Fetches what Plex changed since `since`; true when every section answered.
+    private func syncChanges(
+        _ server: PlexServerSettings, client: any PlexServerClient, pageSize: Int, since: Date
+    ) async -> Bool {
+        let sync = InventorySync(database: database, client: client, server: server.name, pageSize: pageSize, now: now)
+        do {
+            let reports = try await sync.runIncremental(since: since)
+            let failed = reports.filter { $0.error != nil }
+            logger.log(
+                level: failed.isEmpty ? .debug : .warning,
+                failed.isEmpty ? "library changes synced" : "library changes partly synced; tried again next time",
+                metadata: [
+                    "plex.server": "\(server.name)", "inventory.items": "\(reports.map(\.items).reduce(0, +))",
+                    "inventory.failed": "\(failed.count)",
+                ])
+            return failed.isEmpty
+        } catch {
+            logger.warning(
+                "library changes not synced", metadata: ["plex.server": "\(server.name)", "error": "\(error)"])
+            return false
         }
     }
 

@@ -49,6 +49,42 @@ public struct InventorySync: Sendable {
         return reports
     }
 
+    /// Fetches only what Plex changed after `since` in every movie and show section and stores it.
+    /// Nothing is removed (only a full sync learns what Plex no longer lists), and a failure leaves
+    /// the stored data as it was.
+    public func runIncremental(since: Date) async throws -> [Report] {
+        let sections = try await client.sections()
+        var reports: [Report] = []
+        for section in sections {
+            let kind: InventoryItem.Kind
+            switch section.type {
+            case "movie": kind = .movie
+            case "show": kind = .episode
+            default: continue
+            }
+            var stored = 0
+            var skipped = 0
+            var start = 0
+            do {
+                while true {
+                    let page = try await client.libraryPage(
+                        section: section.key, kind: kind, start: start, size: pageSize, updatedAfter: since)
+                    try await database.storeChangedInventoryItems(page.items)
+                    stored += page.items.count
+                    skipped += page.skipped
+                    let received = page.items.count + page.skipped
+                    start += received
+                    if received == 0 || received < pageSize || (page.total.map { start >= $0 } ?? false) { break }
+                }
+                reports.append(Report(section: section.key, kind: kind, items: stored, skipped: skipped, error: nil))
+            } catch {
+                reports.append(
+                    Report(section: section.key, kind: kind, items: stored, skipped: skipped, error: "\(error)"))
+            }
+        }
+        return reports
+    }
+
     func sync(section: String, kind: InventoryItem.Kind) async throws -> Report {
         let run = try await database.beginInventorySync(server: server, section: section, kind: kind, now: now())
         var stored = 0
@@ -56,7 +92,8 @@ public struct InventorySync: Sendable {
         var start = 0
         do {
             while true {
-                let page = try await client.libraryPage(section: section, kind: kind, start: start, size: pageSize)
+                let page = try await client.libraryPage(
+                    section: section, kind: kind, start: start, size: pageSize, updatedAfter: nil)
                 try await database.storeInventoryPage(page.items, run: run)
                 stored += page.items.count
                 skipped += page.skipped

@@ -38,6 +38,24 @@ final class WakeSignal: Sendable {
         }
     }
 
+    /// Like `wait(for:)`, but says whether someone woke it (true) or the time ran out (false).
+    func waitReportingWake(for duration: Duration) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                _ = try? await Task.sleep(for: duration)
+                return false
+            }
+            group.addTask {
+                await self.nextWakeup()
+                return !Task.isCancelled
+            }
+            let woken = await group.next() ?? false
+            group.cancelAll()
+            await group.waitForAll()
+            return woken
+        }
+    }
+
     private func nextWakeup() async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in

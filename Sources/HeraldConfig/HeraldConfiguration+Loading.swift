@@ -228,6 +228,8 @@ extension HeraldConfiguration {
                 var schedule = InventorySchedule()
                 if let every = inventory.duration("every") { schedule.every = every }
                 if let size = inventory.int("page_size", in: 10...10_000) { schedule.pageSize = size }
+                if let every = inventory.duration("incremental_every") { schedule.incrementalEvery = every }
+                if let delay = inventory.duration("incremental_delay") { schedule.incrementalDelay = delay }
                 inventory.finish()
                 server.inventory = schedule
             }

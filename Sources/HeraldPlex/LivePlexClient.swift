@@ -83,13 +83,15 @@ public struct LivePlexClient: PlexServerClient {
     /// One page of a section's movies (`kind: .movie`, Plex type 1) or episodes (type 4), with their
     /// GUIDs, paged with `X-Plex-Container-Start` / `-Size`.
     public func libraryPage(
-        section: String, kind: InventoryItem.Kind, start: Int, size: Int
+        section: String, kind: InventoryItem.Kind, start: Int, size: Int, updatedAfter: Date? = nil
     ) async throws(PlexError)
         -> PlexLibraryListing.Page
     {
         let type = kind == .movie ? 1 : 4
+        // Plex's media-query "greater than" for dates is `>>=`, with a Unix time.
+        let filter = updatedAfter.map { "&updatedAt%3E%3E=\(Int($0.timeIntervalSince1970))" } ?? ""
         let body = try await get(
-            "/library/sections/\(Self.encode(section))/all?type=\(type)&includeGuids=1"
+            "/library/sections/\(Self.encode(section))/all?type=\(type)&includeGuids=1\(filter)"
                 + "&X-Plex-Container-Start=\(start)&X-Plex-Container-Size=\(size)",
             expectBody: true, headers: [("X-Plex-Container-Start", "\(start)"), ("X-Plex-Container-Size", "\(size)")])
         do {

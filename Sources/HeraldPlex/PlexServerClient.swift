@@ -1,3 +1,4 @@
+import Foundation
 import HeraldCore
 
 /// The port to one Plex Media Server: what the scan worker needs of it.
@@ -13,9 +14,10 @@ public protocol PlexServerClient: Sendable {
     func recentlyAddedFiles() async throws(PlexError) -> [String]
     /// What is being played right now (`/status/sessions`).
     func sessions() async throws(PlexError) -> [PlexSession]
-    /// One page of a section's movies or episodes (`/library/sections/{key}/all?type=1|4`).
+    /// One page of a section's movies or episodes (`/library/sections/{key}/all?type=1|4`), only
+    /// those Plex changed after `updatedAfter` when it is given (`updatedAt>>=`).
     func libraryPage(
-        section: String, kind: InventoryItem.Kind, start: Int, size: Int
+        section: String, kind: InventoryItem.Kind, start: Int, size: Int, updatedAfter: Date?
     ) async throws(PlexError)
         -> PlexLibraryListing.Page
 }

@@ -54,6 +54,29 @@ extension AppDatabase {
         }
     }
 
+    /// Stores items an incremental sync fetched (those Plex changed since the last sync): inserted,
+    /// or updated in place keeping the run that last saw them, and known again if they were unknown.
+    public func storeChangedInventoryItems(_ items: [InventoryItem]) async throws {
+        let rows = try items.map { item -> StatementArguments in
+            [
+                item.guid, item.server, item.section, item.kind.rawValue, item.showGUID,
+                item.addedAt?.timeIntervalSince1970, item.size,
+                String(decoding: try Self.inventoryEncoder.encode(item), as: UTF8.self),
+            ]
+        }
+        try await relaxedWrite { db in
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT INTO inventory_item (guid, server, section, kind, show_guid, added_at, size, item, seen_run,
+                    unknown_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, NULL)
+                    ON CONFLICT (guid, server, section) DO UPDATE SET kind = excluded.kind,
+                    show_guid = excluded.show_guid, added_at = excluded.added_at, size = excluded.size,
+                    item = excluded.item, unknown_run = NULL
+                    """)
+            for arguments in rows { try statement.execute(arguments: arguments) }
+        }
+    }
+
     /// Closes a run. A complete run removes the section's items it did not see (Plex no longer
     /// lists them). A failed run keeps every previous item and marks those it did not see as
     /// unknown for this run: missing data never looks like an empty library.

@@ -49,6 +49,7 @@ public final class FakePlexServer: Sendable {
         /// Listing requests answered before the listing starts failing with `libraryFailure`.
         var libraryFailure: (afterPages: Int, status: Int)?
         var libraryPages = 0
+        var libraryUpdates: GeneratedLibrary.Updates?
         /// What `/status/sessions` lists instead of the fixture: (GUID, file) of each playback.
         var sessions: [(guid: String, file: String)]?
         /// `/status/sessions` answers this status instead.
@@ -94,6 +95,12 @@ public final class FakePlexServer: Sendable {
 
     /// Makes `/status/sessions` answer `status` (nil: answer normally).
     public func failSessions(status: Int?) { state.withLock { $0.sessionsStatus = status } }
+
+    /// Makes the generated library's items from `index` on changed at `date` (the rest long before),
+    /// as `updatedAt>>=` filters see them.
+    public func setLibraryUpdated(from index: Int, at date: Date) {
+        state.withLock { $0.libraryUpdates = .init(from: index, at: Int(date.timeIntervalSince1970)) }
+    }
 
     /// Makes library listings fail with `status` after `afterPages` successful pages.
     public func failLibrary(afterPages: Int, status: Int) {
@@ -201,6 +208,15 @@ public final class FakePlexServer: Sendable {
         try Data(contentsOf: Fixtures.packageRoot.appendingPathComponent("samples/plex-api/\(name)"))
     }
 
+    /// The Unix time of an `updatedAt>>=` filter (sent percent-encoded, `updatedAt%3E%3E=`), if any.
+    private static func updatedAfter(_ request: Request) -> Int? {
+        for pair in (request.uri.query ?? "").split(separator: "&") {
+            let text = pair.removingPercentEncoding ?? String(pair)
+            if text.hasPrefix("updatedAt>>=") { return Int(text.dropFirst("updatedAt>>=".count)) }
+        }
+        return nil
+    }
+
     private static func json(_ body: Data) -> Response {
         Response(
             status: .ok, headers: [.contentType: "application/json"],
@@ -225,12 +241,13 @@ public final class FakePlexServer: Sendable {
             self.record(request)
             if let refusal = self.unauthorized(request) { return refusal }
             let episodes = request.uri.queryParameters.get("type") == "4"
-            let (library, failing) = self.state.withLock { state -> ((movies: Int, episodes: Int)?, Int?) in
+            let (library, failing, updates) = self.state.withLock {
+                state -> ((movies: Int, episodes: Int)?, Int?, GeneratedLibrary.Updates?) in
                 state.libraryPages += 1
                 guard let failure = state.libraryFailure, state.libraryPages > failure.afterPages else {
-                    return (state.library, nil)
+                    return (state.library, nil, state.libraryUpdates)
                 }
-                return (state.library, failure.status)
+                return (state.library, failure.status, state.libraryUpdates)
             }
             if let failing { return Response(status: HTTPResponse.Status(code: failing)) }
             if let library {
@@ -243,7 +260,8 @@ public final class FakePlexServer: Sendable {
                 return Self.json(
                     try GeneratedLibrary.shared.page(
                         episodes: episodes, total: episodes ? library.episodes : library.movies, start: start,
-                        size: size))
+                        size: size, updates: updates,
+                        updatedAfter: Self.updatedAfter(request)))
             }
             return Self.json(
                 try Self.fixture(

@@ -24,7 +24,8 @@ final class GeneratedLibrary: Sendable {
     }
 
     private static let markers = [
-        "@GUID@", "@KEY@", "@TITLE@", "@YEAR@", "@ADDED@", "@FILE@", "@SHOWGUID@", "@SHOWTITLE@", "@SEASONGUID@",
+        "@GUID@", "@KEY@", "@TITLE@", "@YEAR@", "@ADDED@", "@UPDATED@", "@FILE@", "@SHOWGUID@", "@SHOWTITLE@",
+        "@SEASONGUID@",
         "@SEASON@", "@EPISODE@",
     ]
 
@@ -37,6 +38,7 @@ final class GeneratedLibrary: Sendable {
         item["ratingKey"] = "@KEY@"
         item["title"] = "@TITLE@"
         item["addedAt"] = "@ADDED@"
+        item["updatedAt"] = "@UPDATED@"
         if item["type"] as? String == "episode" {
             item["grandparentGuid"] = "@SHOWGUID@"
             item["grandparentTitle"] = "@SHOWTITLE@"
@@ -67,20 +69,50 @@ final class GeneratedLibrary: Sendable {
         return pieces
     }
 
-    func page(episodes: Bool, total: Int, start: Int, size: Int) throws -> Data {
-        let end = min(total, start + max(0, size))
-        var items: [String] = []
-        items.reserveCapacity(max(0, end - start))
-        for index in stride(from: start, to: max(start, end), by: 1) {
-            items.append(render(episodes ? episode : movie, index: index, episodes: episodes))
+    /// When items of the generated library were last changed: every item at `base`, those from
+    /// index `from` on at `at` (a library where new items arrived).
+    struct Updates: Sendable {
+        var from: Int
+        var at: Int
+        static let base = 1_700_000_000
+
+        func updatedAt(_ index: Int) -> Int { index >= from ? at : Self.base }
+    }
+
+    /// One page; with `updatedAfter`, of only the items changed after that Unix time (Plex's
+    /// `updatedAt>>=` filter), paged within that subset.
+    func page(
+        episodes: Bool, total: Int, start: Int, size: Int, updates: Updates? = nil, updatedAfter: Int? = nil
+    ) throws -> Data {
+        var indices = 0..<total
+        if let updatedAfter {
+            let changes = updates ?? Updates(from: total, at: Updates.base)
+            if Updates.base > updatedAfter {
+                indices = 0..<total
+            } else if changes.at > updatedAfter {
+                indices = min(changes.from, total)..<total
+            } else {
+                indices = 0..<0
+            }
         }
+        let first = indices.lowerBound + start
+        let end = min(indices.upperBound, first + max(0, size))
+        var items: [String] = []
+        items.reserveCapacity(max(0, end - first))
+        for index in stride(from: first, to: max(first, end), by: 1) {
+            items.append(
+                render(
+                    episodes ? episode : movie, index: index, episodes: episodes,
+                    updated: (updates ?? Updates(from: total, at: Updates.base)).updatedAt(index)))
+        }
+        let total = indices.count
         let container =
             "{\"MediaContainer\":{\"offset\":\(start),\"size\":\(items.count),\"totalSize\":\(total),\"Metadata\":["
             + items.joined(separator: ",") + "]}}"
         return Data(container.utf8)
     }
 
-    private func render(_ template: [String], index: Int, episodes: Bool) -> String {
+    private func render(_ template: [String], index: Int, episodes: Bool, updated: Int) -> String {
         let show = index / 100
         let season = (index / 10) % 10 + 1
         let number = index % 10 + 1
@@ -93,6 +125,7 @@ final class GeneratedLibrary: Sendable {
             case "@TITLE@": output += episodes ? "\"Episode \(number)\"" : "\"Movie \(index)\""
             case "@YEAR@": output += "\(1950 + index % 70)"
             case "@ADDED@": output += "\(1_700_000_000 - index * 3600)"
+            case "@UPDATED@": output += "\(updated)"
             case "@SHOWGUID@": output += "\"plex://show/generated\(show)\""
             case "@SHOWTITLE@": output += "\"Show \(show)\""
             case "@SEASONGUID@": output += "\"plex://season/generated\(show)-\(season)\""

@@ -72,4 +72,39 @@ import Testing
         #expect(stored.count == 240 && !stored.contains { $0.unknown })
         #expect(!stored.contains { $0.item.guid == "plex://movie/generated245" })
     }
+
+    @Test func anIncrementalSyncFetchesOnlyWhatPlexChangedAndKeepsTheRest() async throws {
+        let plex = try FakePlexServer()
+        try await plex.start()
+        defer { Task { await plex.stop() } }
+        plex.setLibrary(movies: 300, episodes: 0)
+        let database = try AppDatabase.inMemory()
+        _ = try await sync(plex, database)
+        // A failed full sync leaves 200 movies unknown.
+        plex.failLibrary(afterPages: 1, status: 500)
+        _ = try await sync(plex, database)
+        plex.failLibrary(afterPages: 1_000_000, status: 500)
+        #expect(try await database.inventory().filter(\.unknown).count == 200)
+
+        // Five new movies arrive, and the three before them were changed, one minute ago.
+        let changed = Date(timeIntervalSince1970: 1_795_000_000)
+        plex.setLibrary(movies: 305, episodes: 0)
+        plex.setLibraryUpdated(from: 297, at: changed)
+        let settings = PlexServerSettings(name: "home", url: plex.url, token: Secret(plex.token))
+        let sync = InventorySync(
+            database: database, client: LivePlexClient(http: .shared, settings: settings), server: "home", pageSize: 4)
+        let before = plex.requests.count
+        let reports = try await sync.runIncremental(since: changed.addingTimeInterval(-60))
+        #expect(reports.first { $0.kind == .movie }?.items == 8)
+        let listings = plex.requests.dropFirst(before).filter { $0.path == "/library/sections/1/all" }
+        #expect(listings.count == 2, "8 changed movies in two pages of 4")
+        let stored = try await database.inventory()
+        #expect(stored.count == 305, "nothing removed, the 5 new ones added")
+        #expect(stored.filter(\.unknown).count == 197, "the 3 changed ones are known again")
+        #expect(stored.first { $0.item.guid == "plex://movie/generated304" }?.item.updatedAt == changed)
+
+        // Nothing changed since: nothing fetched beyond the first empty pages.
+        let none = try await sync.runIncremental(since: changed)
+        #expect(none.allSatisfy { $0.items == 0 && $0.error == nil })
+    }
 }

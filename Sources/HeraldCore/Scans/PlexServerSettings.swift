@@ -58,12 +58,23 @@ public struct ScanVerification: Sendable, Equatable {
 
 /// How often a server's library is synced into the inventory, and in pages of what size.
 public struct InventorySchedule: Sendable, Equatable {
+    /// How often every section is listed in full (the only way to learn what Plex removed).
     public var every: Duration
     public var pageSize: Int
+    /// How often, between full syncs, only the items Plex changed since the last sync are fetched.
+    public var incrementalEvery: Duration
+    /// How long after `plex.library.new` or a completed scan the changed items are fetched (Plex
+    /// analyses new files for a while after adding them).
+    public var incrementalDelay: Duration
 
-    public init(every: Duration = .seconds(6 * 3600), pageSize: Int = 500) {
+    public init(
+        every: Duration = .seconds(6 * 3600), pageSize: Int = 500, incrementalEvery: Duration = .seconds(900),
+        incrementalDelay: Duration = .seconds(30)
+    ) {
         self.every = every
         self.pageSize = pageSize
+        self.incrementalEvery = incrementalEvery
+        self.incrementalDelay = incrementalDelay
     }
 }
 
