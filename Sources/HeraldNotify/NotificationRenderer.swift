@@ -84,8 +84,20 @@ public struct NotificationRenderer: Sendable {
             "imdb": media.guids.imdb, "tmdb": media.guids.tmdb, "tvdb": media.guids.tvdb,
         ]
         for (key, value) in optional { if let value { values[key] = value } }
+        if let heading = cleanupHeadings[item.kind] { values["heading"] = heading }
+        if let bytes = item.detail["size"].flatMap(Int64.init), bytes > 0 {
+            values["size_text"] = ByteSize.text(bytes)
+        }
         return values
     }
+
+    /// What the `cleanup` template calls each candidate event.
+    static let cleanupHeadings = [
+        "herald.candidate.flagged": "Cleanup candidate", "herald.candidate.leaving_soon": "Leaving soon",
+        "herald.candidate.unflagged": "No longer leaving", "herald.candidate.archived": "Archived",
+        "herald.candidate.deleted": "Deleted", "herald.candidate.restored": "Restored",
+        "herald.candidate.failed": "Cleanup action failed",
+    ]
 
     /// `Show – S01E02 – Title`, `Movie (2020)`, or the file name when the source said nothing.
     static func displayTitle(_ item: NotificationItem) -> String {

@@ -83,6 +83,8 @@ public struct NotificationTemplates: Sendable {
 
     /// The template used when neither the action nor the channel names one.
     public static func defaultName(forKind kind: String) -> String {
+        // Cleanup events, failures included, read best in their own words.
+        if kind.hasPrefix("herald.candidate.") { return "cleanup" }
         if kind.hasSuffix(".failed") || kind == "herald.scan.unmatched" || kind == "herald.scan.held" {
             return "failure"
         }
@@ -117,18 +119,30 @@ enum BuiltInTemplates {
     static let all: [String: String] = [
         "new-media": """
         {{#grouped}}{{group_title}}: {{count}} new{{/grouped}}{{^grouped}}New: {{display_title}}{{/grouped}}
-        {{#grouped}}{{#items}}
+        {{#grouped}}
+        {{#items}}
         • {{display_title}}
-        {{/items}}{{/grouped}}{{^grouped}}{{#library}}Library: {{library}}
-        {{/library}}{{#path}}{{path}}
-        {{/path}}{{/grouped}}
+        {{/items}}
+        {{/grouped}}
+        {{^grouped}}
+        {{#library}}
+        Library: {{library}}
+        {{/library}}
+        {{#path}}
+        {{path}}
+        {{/path}}
+        {{/grouped}}
         """,
         "playback": """
         {{#user}}{{user}}{{/user}}{{^user}}Someone{{/user}} {{action}} {{display_title}}
-        {{#player}}on {{player}}
-        {{/player}}{{#grouped}}{{#items}}
+        {{#player}}
+        on {{player}}
+        {{/player}}
+        {{#grouped}}
+        {{#items}}
         • {{user}} {{action}} {{display_title}}
-        {{/items}}{{/grouped}}
+        {{/items}}
+        {{/grouped}}
         """,
         "scan": """
         Plex scan {{status}}: {{detail.folder}}
@@ -142,6 +156,31 @@ enum BuiltInTemplates {
         {{/detail.reason}}{{#detail.folder}}Folder: {{detail.folder}}
         {{/detail.folder}}{{#detail.anchor}}Missing anchor: {{detail.anchor}}
         {{/detail.anchor}}
+        """,
+        "cleanup": """
+        {{heading}}{{#grouped}}: {{count}} items{{/grouped}}{{^grouped}}: {{display_title}}{{/grouped}}
+        {{#grouped}}
+        {{#items}}
+        • {{display_title}}{{#size_text}} ({{size_text}}){{/size_text}}{{#detail.due}}, due {{detail.due}}{{/detail.due}}
+        {{/items}}
+        {{/grouped}}
+        {{^grouped}}
+        {{#size_text}}
+        Size: {{size_text}}
+        {{/size_text}}
+        {{#detail.due}}
+        Due: {{detail.due}}
+        {{/detail.due}}
+        {{#detail.reason}}
+        Why: {{detail.reason}}
+        {{/detail.reason}}
+        {{#detail.error}}
+        Error: {{detail.error}}
+        {{/detail.error}}
+        {{/grouped}}
+        {{#detail.rule}}
+        Rule: {{detail.rule}}
+        {{/detail.rule}}
         """,
         "event": """
         {{kind}}{{#display_title}}: {{display_title}}{{/display_title}}

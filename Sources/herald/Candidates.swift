@@ -33,7 +33,7 @@ struct CandidatesList: AsyncParsableCommand {
         let database = try AppDatabase.open(path: configuration.databasePath)
         let format = ISO8601DateFormatter()
         for candidate in try await database.candidates(rule: rule) {
-            let size = ByteCountFormatter.string(fromByteCount: candidate.size, countStyle: .binary)
+            let size = ByteSize.text(candidate.size)
             let due =
                 CandidateState(rawValue: candidate.state)?.isOpen == true
                 ? "  due \(format.string(from: candidate.dueAt))" : ""
@@ -158,7 +158,7 @@ struct CandidatesActions: AsyncParsableCommand {
         let database = try AppDatabase.open(path: configuration.databasePath)
         let format = ISO8601DateFormatter()
         for record in try await database.cleanupActions(limit: limit) {
-            let size = ByteCountFormatter.string(fromByteCount: record.size, countStyle: .binary)
+            let size = ByteSize.text(record.size)
             print(
                 "#\(record.id)  \(record.action.rawValue)  \(record.state.rawValue)  \(record.title)  \(size)"
                     + "  \(format.string(from: record.startedAt))  rule \(record.rule)"

@@ -148,5 +148,7 @@ import Testing
             directory: directory, knownServers: ["home"], knownChannels: ["discord", "family", "mail"],
             knownTemplates: NotifyActionSpec.builtInTemplates)
         #expect(set.cleanup.map(\.name) == ["films nobody watched in a year", "shows abandoned for six months"])
+        #expect(set.cleanup.allSatisfy { $0.dryRun }, "the examples are previews")
+        #expect(set.cleanup.last?.cron?.description == "0 4 * * sun")
     }
 }

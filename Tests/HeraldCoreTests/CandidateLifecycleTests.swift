@@ -61,4 +61,13 @@ import Testing
         #expect(settings.localPath("/data/films/f.mkv") == "/mnt/media/films/f.mkv")
         #expect(settings.localPath("/elsewhere/f.mkv") == "/elsewhere/f.mkv")
     }
+
+    @Test func sizesReadInBinaryUnitsWithTheirNames() {
+        #expect(ByteSize.text(0) == "0 B")
+        #expect(ByteSize.text(1023) == "1023 B")
+        #expect(ByteSize.text(1536) == "1.5 KiB")
+        #expect(ByteSize.text(700 << 20) == "700 MiB")
+        #expect(ByteSize.text(4 << 30) == "4 GiB")
+        #expect(ByteSize.text(Int64(2.25 * Double(1 << 40))) == "2.3 TiB")
+    }
 }

@@ -110,8 +110,8 @@ import Testing
             template: "new-media", items: (1...22).map(episode), severity: .info, rule: "new", channel: "discord",
             now: Date())
         #expect(content.title == "The Show season 2: 22 new")
-        let lines = content.body.split(separator: "\n")
-        #expect(lines.count == 22)
+        let lines = content.body.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 22, "one line per episode, no blank lines")
         #expect(lines.first == "• The Show – S02E01 – Episode 1")
         #expect(lines.last == "• The Show – S02E22 – Episode 22")
         #expect(content.imageURL == "https://img/poster.jpg")
@@ -147,5 +147,38 @@ import Testing
         } throws: { error in
             (error as? TemplateErrors)?.problems.first?.file == directory + "/bad.mustache"
         }
+    }
+
+    @Test func aLeavingSoonDigestListsEveryItemWithItsSizeAndDueDate() throws {
+        func leaving(_ title: String, size: Int64) -> NotificationItem {
+            let detail = [
+                "rule": "old films", "title": title, "size": "\(size)", "due": "2026-12-06T08:00:00Z",
+                "reason": "added older_than 365d; saw 2024-01-01 → yes",
+            ]
+            let event = Event(
+                receivedAt: Date(timeIntervalSince1970: 0), source: .herald, kind: "herald.candidate.leaving_soon",
+                media: MediaInfo(title: title),
+                raw: try! JSONSerialization.data(withJSONObject: detail, options: [.sortedKeys]))
+            return NotificationItem(event: event)
+        }
+        let items = [leaving("Old Film (2001)", size: 4 << 30), leaving("Older Film (1999)", size: 700 << 20)]
+        // Both events share one group key when grouped by kind, whatever their titles.
+        #expect(Set(items.map { $0.groupKey(.kind) }) == ["kind:herald.candidate.leaving_soon"])
+        #expect(NotificationTemplates.defaultName(forKind: "herald.candidate.leaving_soon") == "cleanup")
+        #expect(NotificationTemplates.defaultName(forKind: "herald.candidate.failed") == "cleanup")
+        let renderer = NotificationRenderer(templates: try NotificationTemplates())
+        let digest = renderer.render(
+            template: "cleanup", items: items, severity: .info, rule: "digest", channel: "c", now: Date())
+        #expect(digest.title == "Leaving soon: 2 items")
+        #expect(
+            digest.body == """
+                • Old Film (2001) (4 GiB), due 2026-12-06T08:00:00Z
+                • Older Film (1999) (700 MiB), due 2026-12-06T08:00:00Z
+                Rule: old films
+                """)
+        let single = renderer.render(
+            template: "cleanup", items: [items[0]], severity: .info, rule: "", channel: "c", now: Date())
+        #expect(single.title == "Leaving soon: Old Film (2001)")
+        #expect(single.body.contains("Size: 4 GiB\nDue: 2026-12-06T08:00:00Z\nWhy: added older_than 365d"))
     }
 }

@@ -76,6 +76,7 @@ public struct NotificationItem: Sendable, Equatable, Codable {
         case .none: return nil
         case .show: return subject.map { "show:\($0)" }
         case .season: return subject.map { "season:\($0):\(media.season.map(String.init) ?? "-")" }
+        case .kind: return "kind:\(kind)"
         }
     }
 

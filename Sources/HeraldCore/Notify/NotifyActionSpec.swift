@@ -8,10 +8,14 @@ public struct NotifyActionSpec: Sendable, Equatable {
         case show
         /// Every event of the same show and season within the window: a season import is one message.
         case season
+        /// Every event of the same kind within the window: a digest (all items leaving soon today).
+        case kind
     }
 
     /// The templates Herald ships with (HeraldNotify holds their text; a test keeps the two in step).
-    public static let builtInTemplates: Set<String> = ["new-media", "playback", "scan", "failure", "event", "test"]
+    public static let builtInTemplates: Set<String> = [
+        "new-media", "playback", "scan", "failure", "cleanup", "event", "test",
+    ]
 
     /// Configured channel names.
     public var channels: [String]
