@@ -353,6 +353,40 @@ import Testing
     }
 }
 
+extension CleanupActionTests {
+    @Test func anArchiveOnAnotherFileSystemIsCopiedSyncedAndKeepsItsTimes() async throws {
+        let setup = try await Setup()
+        let other = "/dev/shm/herald-archive-\(UUID().uuidString)"
+        let devices = try [setup.media.path, "/dev/shm"].map {
+            (try FileManager.default.attributesOfItem(atPath: $0)[.systemNumber] as? NSNumber)?.intValue
+        }
+        try #require(devices[0] != devices[1], "/dev/shm must be another file system than the temporary directory")
+        defer { try? FileManager.default.removeItem(atPath: other) }
+        let item = try await setup.film(8, title: "Far (2008)")
+        let file = "\(setup.media.path)/films/Far (2008)/Far (2008).mkv"
+        let modified = Date(timeIntervalSince1970: 1_600_000_000)
+        try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: file)
+        try await setup.storeInventory([item])
+        var settings = setup.settings
+        settings.archiveRoot = other
+        let rule = Self.rule(action: .archive)
+        _ = try await setup.evaluation.run(rule)
+        setup.advance(days: 15)
+        #expect(try await setup.actions(settings).runDue(rule).acted == ["plex://movie/8@1"])
+        let archived = "\(other)/films/Far (2008)/Far (2008).mkv"
+        #expect(try Data(contentsOf: URL(fileURLWithPath: archived)) == Data(repeating: 8, count: 4096))
+        let attributes = try FileManager.default.attributesOfItem(atPath: archived)
+        #expect(attributes[.modificationDate] as? Date == modified)
+        #expect(!FileManager.default.fileExists(atPath: file))
+        #expect(!FileManager.default.fileExists(atPath: archived + ".herald-partial"))
+        let record = try #require(try await setup.database.cleanupActions().first)
+        _ = try await setup.actions(settings).restore(id: record.id).get()
+        #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == Data(repeating: 8, count: 4096))
+        #expect(!FileManager.default.fileExists(atPath: archived))
+        await setup.close()
+    }
+}
+
 extension CleanupActions {
     /// The record of a restore that must have worked.
     func restoreResult(_ result: Result<CleanupActionRecord, CleanupFailure>) throws -> CleanupActionRecord {
