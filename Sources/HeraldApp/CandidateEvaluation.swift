@@ -48,8 +48,7 @@ public struct CandidateEvaluation: Sendable {
                     skipped: "\(gate.path) has \(free) bytes free of \(total): above the threshold")
             }
         }
-        let facts = try await loadFacts()
-        let decision = try await decide(rule, facts: facts, budget: true)
+        let decision = try await decide([rule], budget: true).decisions[0]
         let changes = try await database.recordCandidates(
             rule: rule, matches: decision.matches, unknown: decision.unknown, now: now())
         return Outcome(
@@ -57,22 +56,22 @@ public struct CandidateEvaluation: Sendable {
             changes: changes)
     }
 
-    /// What is known of every item now: the inventory with its watch statistics and which sources failed.
-    public func loadFacts() async throws -> [CleanupFacts] {
-        let inventory = try await database.inventory()
-        let stats = try await database.watchStats()
-        let historyUnknown = try await database.watchHistoryUnknown()
-        return inventory.map {
-            CleanupFacts(
-                item: $0.item, watch: stats[$0.item.guid], inventoryUnknown: $0.unknown, historyUnknown: historyUnknown)
-        }
+    /// The rules' verdicts from one pass over the stored library, with what people chose to keep
+    /// taken out (never flagged, whatever the rules say). Without `budget`, every match counts
+    /// (the re-check at action time). The items of the `wanted` subjects are returned too.
+    public func decide(
+        _ rules: [CleanupRule], budget: Bool, wanted: Set<String> = []
+    ) async throws -> (decisions: [Decision], members: [String: [InventoryItem]]) {
+        let kept = try await database.keptSubjects()
+        var pass = try await database.reduceCleanupFacts(
+            into: CleanupPass(rules: rules, now: now(), zone: zone, budget: budget, wanted: wanted)
+        ) { pass, fact in pass.add(fact) }
+        let decisions = pass.finish().map { Self.removing(kept, from: $0) }
+        return (decisions, pass.members)
     }
 
-    /// The rule's verdicts over `facts`, with what people chose to keep taken out (never flagged,
-    /// whatever the rules say). Without `budget`, every match counts (the re-check at action time).
-    public func decide(_ rule: CleanupRule, facts: [CleanupFacts], budget: Bool) async throws -> Decision {
-        let kept = try await database.keptSubjects()
-        var decision = Self.evaluate(rule, facts: facts, now: now(), zone: zone, budget: budget)
+    private static func removing(_ kept: Set<String>, from decision: Decision) -> Decision {
+        var decision = decision
         decision.matches.removeAll { match in
             guard kept.contains(match.subject) else { return false }
             decision.excluded[match.subject] = "kept by a person"
@@ -99,77 +98,26 @@ public struct CandidateEvaluation: Sendable {
         }
     }
 
-    /// The movies or episodes a subject stands for.
-    public static func members(of subject: String, scope: CleanupRule.Scope, facts: [CleanupFacts]) -> [InventoryItem] {
-        let kind: InventoryItem.Kind = scope == .movie ? .movie : .episode
-        return facts.lazy.map(\.item).filter { $0.kind == kind && Self.subject(of: $0, scope: scope) == subject }
-    }
-
-    /// Pure: which subjects a rule matches, which are unknown, which were excluded.
+    /// Pure: which subjects a rule matches, which are unknown, which were excluded, over facts in
+    /// any order (a show's episodes are brought together first).
     public static func evaluate(
-        _ rule: CleanupRule, facts: [CleanupFacts], now: Date, zone: TimeZone, budget applyBudget: Bool = true
+        _ rule: CleanupRule, facts: [CleanupFacts], now: Date, zone: TimeZone, budget: Bool = true
     ) -> Decision {
-        let evaluator = CleanupEvaluator(now: now, zone: zone)
-        var matches: [CandidateMatch] = []
-        var unknown: Set<String> = []
-        var excluded: [String: String] = [:]
-        var keys: [String: (added: Date?, watched: Date?)] = [:]
-        func consider(subject: String, title: String, members: [CleanupFacts]) {
-            // An excluded member protects the whole group (an episode protects its season and show).
-            for member in members {
-                if let reason = rule.exclusions.reason(for: member.item) {
-                    excluded[subject] = members.count > 1 ? "\(member.item.title): \(reason)" : reason
-                    return
-                }
+        var pass = CleanupPass(rules: [rule], now: now, zone: zone, budget: budget)
+        var shows: [String: [Int]] = [:]
+        var order: [String] = []
+        for (index, fact) in facts.enumerated() {
+            guard fact.item.kind == .episode, let show = fact.item.showGUID else {
+                pass.add(fact)
+                continue
             }
-            let (result, steps) =
-                rule.scope == .show || rule.scope == .season
-                ? evaluator.evaluate(rule.condition, episodes: members)
-                : evaluator.evaluate(rule.condition, item: members[0])
-            switch result {
-            case .yes:
-                keys[subject] = (
-                    members.compactMap(\.item.addedAt).min(), members.compactMap { $0.watch?.lastWatched }.max()
-                )
-                matches.append(
-                    CandidateMatch(
-                        subject: subject, title: title, size: members.map(\.item.size).reduce(0, +),
-                        reason: steps.map(\.description).joined(separator: "; ")))
-            case .unknown: unknown.insert(subject)
-            case .no: break
-            }
+            if shows[show] == nil { order.append(show) }
+            shows[show, default: []].append(index)
         }
-        switch rule.scope {
-        case .movie, .episode:
-            let kind: InventoryItem.Kind = rule.scope == .movie ? .movie : .episode
-            for fact in facts where fact.item.kind == kind {
-                let item = fact.item
-                let title =
-                    kind == .movie
-                    ? item.title + (item.year.map { " (\($0))" } ?? "")
-                    : "\(item.show ?? "?") S\(item.season ?? 0)E\(item.episode ?? 0) \(item.title)"
-                consider(subject: Self.subject(of: item, scope: rule.scope), title: title, members: [fact])
-            }
-        case .show, .season:
-            var groups: [String: [CleanupFacts]] = [:]
-            var order: [String] = []
-            for fact in facts where fact.item.kind == .episode {
-                let key = Self.subject(of: fact.item, scope: rule.scope)
-                if groups[key] == nil { order.append(key) }
-                groups[key, default: []].append(fact)
-            }
-            for key in order {
-                let members = groups[key] ?? []
-                let first = members[0].item
-                let title =
-                    rule.scope == .show ? (first.show ?? key) : "\(first.show ?? "?") season \(first.season ?? 0)"
-                consider(subject: key, title: title, members: members)
-            }
+        for show in order {
+            for index in shows[show] ?? [] { pass.add(facts[index]) }
         }
-        if applyBudget, let budget = rule.budget {
-            matches = Self.apply(budget, to: matches, keys: keys)
-        }
-        return Decision(matches: matches, unknown: unknown, excluded: excluded)
+        return pass.finish()[0]
     }
 
     /// The matches a budget keeps: in its order, up to `max_items` and `max_bytes`.

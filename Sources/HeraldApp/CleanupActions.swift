@@ -57,12 +57,13 @@ public struct CleanupActions: Sendable {
         let due = try await database.dueCandidates(rule: rule.name, now: now())
         guard !due.isEmpty else { return pass }
         // Everything is decided again on the data as it is now, budget aside (it chose what to flag).
-        let facts = try await evaluation.loadFacts()
-        let decision = try await evaluation.decide(rule, facts: facts, budget: false)
+        let (decisions, found) = try await evaluation.decide(
+            [rule], budget: false, wanted: Set(due.map(\.subject)))
+        let decision = decisions[0]
         let matching = Set(decision.matches.map(\.subject))
         var sessions: [String: [PlexSession]?] = [:]
         for candidate in due {
-            let members = CandidateEvaluation.members(of: candidate.subject, scope: rule.scope, facts: facts)
+            let members = found[candidate.subject] ?? []
             let recheck: CandidateRecheck =
                 if let why = decision.excluded[candidate.subject] {
                     .protected(why)

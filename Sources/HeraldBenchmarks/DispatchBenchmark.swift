@@ -22,7 +22,13 @@ struct DispatchBenchmark {
 
     static func main() async throws {
         if CommandLine.arguments.dropFirst().first == "cleanup" {
-            CleanupBenchmark.run(rounds: Int(CommandLine.arguments.dropFirst(2).first ?? "3") ?? 3)
+            try await CleanupBenchmark.run(rounds: Int(CommandLine.arguments.dropFirst(2).first ?? "3") ?? 3)
+            return
+        }
+        if CommandLine.arguments.dropFirst().first == "cleanup-setup",
+            let path = CommandLine.arguments.dropFirst(2).first
+        {
+            try await CleanupBenchmark.setup(path: path)
             return
         }
         if CommandLine.arguments.dropFirst().first == "inventory" {

@@ -16,8 +16,13 @@ public struct InventorySyncRun: Sendable, Equatable {
 }
 
 extension AppDatabase {
-    private static let inventoryEncoder = JSONEncoder()
-    private static let inventoryDecoder = JSONDecoder()
+    /// The item stored in column `index` of a row (the compact form, or JSON from older versions).
+    static func decodeItem(_ row: Row, index: Int, intern: (String) -> String = { $0 }) throws -> InventoryItem {
+        try row.withUnsafeData(atIndex: index) { data in
+            guard let data else { throw InventoryItemCodec.Malformed(description: "inventory item is empty") }
+            return try data.withUnsafeBytes { try InventoryItemCodec.decode($0, intern: intern) }
+        }
+    }
 
     /// Opens a sync run of one section and kind; its id marks every item it sees.
     public func beginInventorySync(
@@ -37,11 +42,11 @@ extension AppDatabase {
     /// Stores a page of items seen by a run (inserted, or replaced by GUID), in one transaction
     /// committed without fsync: the inventory is rebuilt by the next sync if a power loss undoes it.
     public func storeInventoryPage(_ items: [InventoryItem], run: Int64) async throws {
-        let rows = try items.map { item -> StatementArguments in
+        let rows = items.map { item -> StatementArguments in
             [
                 item.guid, item.server, item.section, item.kind.rawValue, item.showGUID,
                 item.addedAt?.timeIntervalSince1970, item.size,
-                String(decoding: try Self.inventoryEncoder.encode(item), as: UTF8.self), run,
+                Data(InventoryItemCodec.encode(item)), run,
             ]
         }
         try await relaxedWrite { db in
@@ -57,11 +62,11 @@ extension AppDatabase {
     /// Stores items an incremental sync fetched (those Plex changed since the last sync): inserted,
     /// or updated in place keeping the run that last saw them, and known again if they were unknown.
     public func storeChangedInventoryItems(_ items: [InventoryItem]) async throws {
-        let rows = try items.map { item -> StatementArguments in
+        let rows = items.map { item -> StatementArguments in
             [
                 item.guid, item.server, item.section, item.kind.rawValue, item.showGUID,
                 item.addedAt?.timeIntervalSince1970, item.size,
-                String(decoding: try Self.inventoryEncoder.encode(item), as: UTF8.self),
+                Data(InventoryItemCodec.encode(item)),
             ]
         }
         try await relaxedWrite { db in
@@ -112,10 +117,7 @@ extension AppDatabase {
                 db, sql: "SELECT item, unknown_run FROM inventory_item \(filter) ORDER BY guid",
                 arguments: server.map { [$0] } ?? []
             ).map { row in
-                (
-                    try Self.inventoryDecoder.decode(InventoryItem.self, from: Data((row["item"] as String).utf8)),
-                    (row["unknown_run"] as Int64?) != nil
-                )
+                (try Self.decodeItem(row, index: 0), (row["unknown_run"] as Int64?) != nil)
             }
         }
     }

@@ -201,6 +201,17 @@ extension AppDatabase {
             }
             try db.create(index: "cleanup_action_state", on: "cleanup_action", columns: ["state"])
         }
+        migrator.registerMigration("v11-watch-stats") { db in
+            // Per-item totals of the watch history, kept up to date as history is stored, so a cleanup
+            // pass joins them by key instead of aggregating the whole history every time.
+            try db.execute(
+                sql: """
+                    CREATE TABLE watch_stats (guid TEXT PRIMARY KEY NOT NULL, plays INTEGER NOT NULL,
+                    completed INTEGER NOT NULL, last_played REAL, last_watched REAL, watch_time INTEGER NOT NULL)
+                    WITHOUT ROWID
+                    """)
+            try db.execute(sql: "INSERT INTO watch_stats " + AppDatabase.watchStatsSelect + " GROUP BY guid")
+        }
         return migrator
     }
 }

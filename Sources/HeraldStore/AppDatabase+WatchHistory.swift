@@ -21,8 +21,27 @@ extension AppDatabase {
                     record.watchedStatus,
                 ])
             }
+            // The totals of the items these rows are about, recomputed in the same transaction (all of
+            // them at once when most of the history arrived, as in a first sync).
+            let guids = Set(records.compactMap(\.guid))
+            if guids.count > 5_000 {
+                try db.execute(sql: "DELETE FROM watch_stats")
+                try db.execute(sql: "INSERT INTO watch_stats " + Self.watchStatsSelect + " GROUP BY guid")
+            } else {
+                let statement = try db.cachedStatement(
+                    sql: "INSERT OR REPLACE INTO watch_stats " + Self.watchStatsSelect + " AND guid = ? GROUP BY guid")
+                for guid in guids { try statement.execute(arguments: [guid]) }
+            }
         }
     }
+
+    /// The totals of `watch_history` per item, as stored in `watch_stats` (completed views are rows
+    /// with `watched_status` = 1; a partial view counts as a play only).
+    static let watchStatsSelect = """
+        SELECT guid, COUNT(*), SUM(watched_status >= 1), MAX(started),
+        MAX(CASE WHEN watched_status >= 1 THEN COALESCE(stopped, started) END), SUM(duration)
+        FROM watch_history WHERE guid IS NOT NULL
+        """
 
     /// When the newest stored play started (incremental syncs start a day before it).
     public func latestWatch() async throws -> Date? {
