@@ -18,7 +18,7 @@ extension AppDatabase {
                     db, sql: "SELECT status FROM history_sync WHERE status != 'running' ORDER BY id DESC LIMIT 1")
                 != "ok"
             var state = initial
-            var interner = StringInterner()
+            let table = InventoryItemCodec.StringTable()
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
@@ -27,7 +27,7 @@ extension AppDatabase {
                     ORDER BY i.show_guid
                     """)
             while let row = try rows.next() {
-                let item = try Self.decodeItem(row, index: 0) { interner.shared($0) }
+                let item = try Self.decodeItem(row, index: 0, table: table)
                 let plays: Int? = row[2]
                 let watch = plays.map { plays in
                     WatchStats(
@@ -49,19 +49,5 @@ extension AppDatabase {
     /// Every item's facts at once (for tools and tests; passes over the library use `reduceCleanupFacts`).
     public func cleanupFacts() async throws -> [CleanupFacts] {
         try await reduceCleanupFacts(into: [CleanupFacts]()) { $0.append($1) }
-    }
-}
-
-/// Hands out one shared copy of each repeated string, so 100 episodes of a show hold one show
-/// GUID rather than 100 equal ones.
-struct StringInterner {
-    private var strings: Set<String> = []
-
-    mutating func shared(_ text: String) -> String {
-        // Small strings live inside the value itself: sharing them saves nothing.
-        guard text.utf8.count > 15 else { return text }
-        if let existing = strings.firstIndex(of: text) { return strings[existing] }
-        strings.insert(text)
-        return text
     }
 }

@@ -17,10 +17,12 @@ public struct InventorySyncRun: Sendable, Equatable {
 
 extension AppDatabase {
     /// The item stored in column `index` of a row (the compact form, or JSON from older versions).
-    static func decodeItem(_ row: Row, index: Int, intern: (String) -> String = { $0 }) throws -> InventoryItem {
+    static func decodeItem(
+        _ row: Row, index: Int, table: InventoryItemCodec.StringTable? = nil
+    ) throws -> InventoryItem {
         try row.withUnsafeData(atIndex: index) { data in
             guard let data else { throw InventoryItemCodec.Malformed(description: "inventory item is empty") }
-            return try data.withUnsafeBytes { try InventoryItemCodec.decode($0, intern: intern) }
+            return try data.withUnsafeBytes { try InventoryItemCodec.decode($0, table: table) }
         }
     }
 

@@ -34,16 +34,22 @@ import Testing
         #expect(try json.withUnsafeBytes { try InventoryItemCodec.decode($0) } == full)
     }
 
-    @Test func repeatedStringsCanBeSharedWhileDecoding() throws {
-        var seen: [String] = []
-        _ = try InventoryItemCodec.encode(full).withUnsafeBytes {
-            try InventoryItemCodec.decode($0) { text in
-                seen.append(text)
-                return text
-            }
+    @Test func repeatedStringsAreSharedBetweenItemsDecodedWithATable() throws {
+        let table = InventoryItemCodec.StringTable()
+        var second = full
+        second.guid = "plex://episode/other-one"
+        let items = try [full, second, full].map { item in
+            try InventoryItemCodec.encode(item).withUnsafeBytes { try InventoryItemCodec.decode($0, table: table) }
         }
-        #expect(seen.contains("plex://show/1") && seen.contains("home") && seen.contains("keep"))
-        #expect(!seen.contains("plex://episode/5d9c0"), "an item's own GUID is never shared")
+        #expect(items == [full, second, full])
+        func address(_ text: String?) -> UnsafeRawPointer? {
+            var copy = text ?? ""
+            return copy.withUTF8 { UnsafeRawPointer($0.baseAddress) }
+        }
+        // The show GUID is held once; each item's own GUID is its own.
+        #expect(address(items[0].seasonGUID) == address(items[1].seasonGUID))
+        #expect(address(items[0].media[0].parts[0].file) != address(items[2].media[0].parts[0].file))
+        #expect(table.count == 1, "only strings longer than 15 bytes are kept: the season GUID (17 bytes)")
     }
 
     @Test func damagedBytesAreAnErrorNotACrash() {

@@ -124,18 +124,25 @@ public struct CleanupExclusions: Sendable, Equatable {
 
     /// Why an item is excluded, or nil. Checks the item, its season and its show.
     public func reason(for item: InventoryItem) -> String? {
-        for guid in [item.guid, item.seasonGUID, item.showGUID].compactMap({ $0 }) where guids.contains(guid) {
+        for guid in guids.isEmpty ? [] : [item.guid, item.seasonGUID, item.showGUID].compactMap({ $0 })
+        where guids.contains(guid) {
             return guid == item.guid
                 ? "excluded by GUID" : "its \(guid == item.showGUID ? "show" : "season") is excluded"
         }
-        let lowerLabels = Set(labels.map { $0.lowercased() })
-        if let label = item.labels.first(where: { lowerLabels.contains($0.lowercased()) }) {
-            return "label '\(label)'"
+        // Most items have no labels or collections: nothing is lowercased for them.
+        if !item.labels.isEmpty, !labels.isEmpty {
+            let lowerLabels = Set(labels.map { $0.lowercased() })
+            if let label = item.labels.first(where: { lowerLabels.contains($0.lowercased()) }) {
+                return "label '\(label)'"
+            }
         }
-        let lowerCollections = Set(collections.map { $0.lowercased() })
-        if let collection = item.collections.first(where: { lowerCollections.contains($0.lowercased()) }) {
-            return "collection '\(collection)'"
+        if !item.collections.isEmpty, !collections.isEmpty {
+            let lowerCollections = Set(collections.map { $0.lowercased() })
+            if let collection = item.collections.first(where: { lowerCollections.contains($0.lowercased()) }) {
+                return "collection '\(collection)'"
+            }
         }
+        guard !paths.isEmpty else { return nil }
         for file in item.files {
             if let root = paths.first(where: { PathMatching.isUnder(file, $0) }) { return "under \(root)" }
         }

@@ -58,16 +58,45 @@ public enum InventoryItemCodec {
         return writer.bytes
     }
 
-    /// Decodes either form; `intern` may hand back a shared copy of repeated strings.
-    public static func decode(
-        _ bytes: UnsafeRawBufferPointer, intern: (String) -> String = { $0 }
-    ) throws -> InventoryItem {
+    /// Decodes either form. With a `table`, strings that repeat between items (servers, sections,
+    /// show and season GUIDs and titles, codecs, labels) are shared instead of made again.
+    public static func decode(_ bytes: UnsafeRawBufferPointer, table: StringTable? = nil) throws -> InventoryItem {
         if bytes.first == UInt8(ascii: "{") {
             return try JSONDecoder().decode(InventoryItem.self, from: Data(bytes))
         }
-        return try withoutActuallyEscaping(intern) { intern in
-            var reader = Reader(bytes: bytes, intern: intern)
-            return try decode(&reader)
+        var reader = Reader(bytes: bytes, table: table)
+        return try decode(&reader)
+    }
+
+    /// Shared copies of repeated strings, for a run of decodes. Each field has a slot remembering
+    /// its last value, so a show's hundred episodes read in a row reuse the show's GUID after one
+    /// byte comparison; other repeats are found by hash. Not thread-safe: one table per reader.
+    public final class StringTable {
+        private var last: [(bytes: [UInt8], string: String)?] = Array(repeating: nil, count: 16)
+        private var all: Set<String> = []
+
+        public init() {}
+
+        /// How many distinct long strings are held.
+        public var count: Int { all.count }
+
+        func string(_ bytes: UnsafeRawBufferPointer, slot: Int) -> String {
+            if let previous = last[slot], previous.bytes.count == bytes.count,
+                previous.bytes.withUnsafeBytes({ $0.elementsEqual(bytes) })
+            {
+                return previous.string
+            }
+            var text = String(decoding: bytes, as: UTF8.self)
+            // Strings of up to 15 bytes live inside the value: sharing them saves nothing.
+            if bytes.count > 15 {
+                if let existing = all.firstIndex(of: text) {
+                    text = all[existing]
+                } else {
+                    all.insert(text)
+                }
+            }
+            last[slot] = (Array(bytes), text)
+            return text
         }
     }
 
@@ -75,26 +104,26 @@ public enum InventoryItemCodec {
         guard try reader.byte() == version else { throw Malformed(description: "unknown inventory item version") }
         var item = InventoryItem(
             guid: try reader.string(), kind: try reader.byte() == 0 ? .movie : .episode,
-            server: try reader.shared(), section: try reader.shared(), ratingKey: try reader.string(),
-            title: try reader.string())
+            server: try reader.optionalString(slot: 0) ?? "", section: try reader.optionalString(slot: 1) ?? "",
+            ratingKey: try reader.string(), title: try reader.string())
         item.year = try reader.int()
-        item.externalIDs = try reader.strings(shared: false)
-        item.show = try reader.optionalString(shared: true)
-        item.showGUID = try reader.optionalString(shared: true)
+        item.externalIDs = try reader.strings()
+        item.show = try reader.optionalString(slot: 2)
+        item.showGUID = try reader.optionalString(slot: 3)
         item.season = try reader.int()
-        item.seasonGUID = try reader.optionalString(shared: true)
+        item.seasonGUID = try reader.optionalString(slot: 4)
         item.episode = try reader.int()
         item.addedAt = try reader.date()
         item.updatedAt = try reader.date()
-        item.labels = try reader.strings(shared: true)
-        item.collections = try reader.strings(shared: true)
+        item.labels = try reader.strings(slot: 5)
+        item.collections = try reader.strings(slot: 6)
         let versions = try reader.count()
         item.media.reserveCapacity(versions)
         for _ in 0..<versions {
             var version = MediaVersion()
-            version.container = try reader.optionalString(shared: true)
-            version.videoCodec = try reader.optionalString(shared: true)
-            version.resolution = try reader.optionalString(shared: true)
+            version.container = try reader.optionalString(slot: 7)
+            version.videoCodec = try reader.optionalString(slot: 8)
+            version.resolution = try reader.optionalString(slot: 9)
             version.bitrate = try reader.int()
             version.width = try reader.int()
             version.height = try reader.int()
@@ -103,7 +132,7 @@ public enum InventoryItemCodec {
             case 2: version.hdr = true
             default: version.hdr = nil
             }
-            version.audioCodec = try reader.optionalString(shared: true)
+            version.audioCodec = try reader.optionalString(slot: 10)
             version.audioChannels = try reader.int()
             let parts = try reader.count()
             version.parts.reserveCapacity(parts)
@@ -156,13 +185,8 @@ public enum InventoryItemCodec {
 
     struct Reader {
         let bytes: UnsafeRawBufferPointer
-        let intern: (String) -> String
+        let table: StringTable?
         var offset = 0
-
-        init(bytes: UnsafeRawBufferPointer, intern: @escaping (String) -> String) {
-            self.bytes = bytes
-            self.intern = intern
-        }
 
         mutating func byte() throws -> UInt8 {
             guard offset < bytes.count else { throw Malformed(description: "inventory item cut short") }
@@ -188,27 +212,28 @@ public enum InventoryItemCodec {
             return Int(value)
         }
 
-        mutating func optionalString(shared: Bool) throws -> String? {
+        /// A string; with a `slot`, shared through the table (the slot names the field).
+        mutating func optionalString(slot: Int? = nil) throws -> String? {
             let length = try varint()
             guard length > 0 else { return nil }
             guard length - 1 <= UInt64(bytes.count - offset) else {
                 throw Malformed(description: "inventory item cut short")
             }
             let end = offset + Int(length - 1)
-            let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<end]), as: UTF8.self)
+            let raw = UnsafeRawBufferPointer(rebasing: bytes[offset..<end])
             offset = end
-            return shared ? intern(text) : text
+            if let slot, let table { return table.string(raw, slot: slot) }
+            return String(decoding: raw, as: UTF8.self)
         }
 
-        mutating func string() throws -> String { try optionalString(shared: false) ?? "" }
+        mutating func string() throws -> String { try optionalString() ?? "" }
 
-        mutating func shared() throws -> String { try optionalString(shared: true) ?? "" }
-
-        mutating func strings(shared: Bool) throws -> [String] {
+        mutating func strings(slot: Int? = nil) throws -> [String] {
             let count = try count()
+            guard count > 0 else { return [] }
             var values: [String] = []
             values.reserveCapacity(count)
-            for _ in 0..<count { values.append(try optionalString(shared: shared) ?? "") }
+            for _ in 0..<count { values.append(try optionalString(slot: slot) ?? "") }
             return values
         }
 
