@@ -129,6 +129,7 @@ struct CandidateRoutes: Sendable {
             "size": candidate.size, "reason": candidate.reason, "state": candidate.state,
             "flagged_at": format.string(from: candidate.flaggedAt), "due_at": format.string(from: candidate.dueAt),
             "approved_at": candidate.approvedAt.map(format.string(from:)) ?? NSNull(),
+            "added_at": candidate.addedAt.map(format.string(from:)) ?? NSNull(),
         ]
     }
 

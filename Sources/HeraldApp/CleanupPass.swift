@@ -120,16 +120,15 @@ struct CleanupPass: Sendable {
             : evaluator.evaluate(rule.condition, item: members[0])
         switch result {
         case .yes:
+            let added = members.compactMap(\.item.addedAt).min()
             if rule.budget != nil {
-                keys[index][subject] = (
-                    members.compactMap(\.item.addedAt).min(), members.compactMap { $0.watch?.lastWatched }.max()
-                )
+                keys[index][subject] = (added, members.compactMap { $0.watch?.lastWatched }.max())
             }
             decisions[index].matches.append(
                 CandidateMatch(
                     subject: subject, title: Self.title(rule.scope, members[0].item, subject: subject),
                     size: members.map(\.item.size).reduce(0, +),
-                    reason: steps.map(\.description).joined(separator: "; ")))
+                    reason: steps.map(\.description).joined(separator: "; "), addedAt: added))
         case .unknown: decisions[index].unknown.insert(subject)
         case .no: break
         }

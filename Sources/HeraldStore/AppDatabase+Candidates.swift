@@ -18,6 +18,8 @@ public struct Candidate: Sendable, Equatable {
     public var dueAt: Date
     /// When a person approved it, if anyone did.
     public var approvedAt: Date?
+    /// When Plex added the item (the earliest episode of a show or season), for its age.
+    public var addedAt: Date?
 }
 
 /// One evaluation's result for a subject.
@@ -26,12 +28,15 @@ public struct CandidateMatch: Sendable, Equatable {
     public var title: String
     public var size: Int64
     public var reason: String
+    /// When Plex added it (the earliest episode of a show or season).
+    public var addedAt: Date?
 
-    public init(subject: String, title: String, size: Int64, reason: String) {
+    public init(subject: String, title: String, size: Int64, reason: String, addedAt: Date? = nil) {
         self.subject = subject
         self.title = title
         self.size = size
         self.reason = reason
+        self.addedAt = addedAt
     }
 }
 
@@ -73,11 +78,12 @@ extension AppDatabase {
                     try db.execute(
                         sql: """
                             INSERT INTO candidate (rule, subject, scope, title, size, reason, state, flagged_at, due_at,
-                            updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            updated_at, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                             """,
                         arguments: [
                             rule.name, match.subject, rule.scope.rawValue, match.title, match.size, match.reason,
                             openState.rawValue, time, time + rule.grace.timeInterval, time,
+                            match.addedAt?.timeIntervalSince1970,
                         ])
                     changes.flagged.append(match)
                     if openState == .leavingSoon { changes.leavingSoon.append(match) }
@@ -209,6 +215,7 @@ extension AppDatabase {
             rule: row["rule"], subject: row["subject"], scope: row["scope"], title: row["title"], size: row["size"],
             reason: row["reason"], state: row["state"], flaggedAt: Date(timeIntervalSince1970: row["flagged_at"]),
             dueAt: Date(timeIntervalSince1970: row["due_at"]),
-            approvedAt: (row["approved_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+            approvedAt: (row["approved_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+            addedAt: (row["added_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
     }
 }

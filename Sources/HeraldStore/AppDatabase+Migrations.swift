@@ -212,6 +212,9 @@ extension AppDatabase {
                     """)
             try db.execute(sql: "INSERT INTO watch_stats " + AppDatabase.watchStatsSelect + " GROUP BY guid")
         }
+        migrator.registerMigration("v12-candidate-added") { db in
+            try db.alter(table: "candidate") { table in table.add(column: "added_at", .double) }
+        }
         return migrator
     }
 }

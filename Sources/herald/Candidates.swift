@@ -37,8 +37,9 @@ struct CandidatesList: AsyncParsableCommand {
             let due =
                 CandidateState(rawValue: candidate.state)?.isOpen == true
                 ? "  due \(format.string(from: candidate.dueAt))" : ""
+            let age = candidate.addedAt.map { "  added \(Int(Date().timeIntervalSince($0) / 86_400))d ago" } ?? ""
             print(
-                "\(candidate.rule)  \(candidate.state)  \(candidate.title)  \(size)"
+                "\(candidate.rule)  \(candidate.state)  \(candidate.title)  \(size)\(age)"
                     + "  flagged \(format.string(from: candidate.flaggedAt))\(due)"
                     + (candidate.approvedAt == nil ? "" : "  approved"))
             if why { print("    subject \(candidate.subject): \(candidate.reason)") }

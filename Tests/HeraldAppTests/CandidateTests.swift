@@ -49,6 +49,7 @@ import Testing
         #expect(candidates.map(\.subject) == ["plex://movie/1@1"])
         #expect(candidates.first?.title == "Film 1 (2000)")
         #expect(candidates.first?.dueAt == now.addingTimeInterval(14 * day))
+        #expect(candidates.first?.addedAt == Date(timeIntervalSince1970: old), "its age is kept")
         #expect(candidates.first?.reason.contains("last_watched missing true; saw missing → yes") == true)
 
         // Someone watches it: it stops matching and is unflagged.
