@@ -387,6 +387,46 @@ extension CleanupActionTests {
     }
 }
 
+extension CleanupActionTests {
+    @Test func aShowRuleArchivesEveryEpisodeOfTheShowAndNothingElse() async throws {
+        let setup = try await Setup()
+        func episode(_ show: Int, season: Int, number: Int) throws -> InventoryItem {
+            let folder = "films/Show \(show)/Season \(season)"
+            try FileManager.default.createDirectory(
+                atPath: "\(setup.media.path)/\(folder)", withIntermediateDirectories: true)
+            let name = "Show \(show) - S0\(season)E0\(number).mkv"
+            try Data(repeating: 7, count: 100).write(to: URL(fileURLWithPath: "\(setup.media.path)/\(folder)/\(name)"))
+            return InventoryItem(
+                guid: "plex://episode/\(show)-\(season)-\(number)", kind: .episode, server: "home", section: "1",
+                ratingKey: "\(show)\(season)\(number)", title: "E\(number)", show: "Show \(show)",
+                showGUID: "plex://show/\(show)", season: season, seasonGUID: "plex://season/\(show)-\(season)",
+                episode: number, addedAt: setup.now.addingTimeInterval(-400 * Self.day),
+                media: [MediaVersion(parts: [MediaPart(file: "/data/\(folder)/\(name)", size: 100)])])
+        }
+        let items = [
+            try episode(1, season: 1, number: 1), try episode(1, season: 2, number: 1),
+            try episode(2, season: 1, number: 1),
+        ]
+        try await setup.storeInventory(items)
+        var rule = CleanupRule(
+            name: "old shows", scope: .show, every: .seconds(86_400),
+            condition: .all([.aggregate(.min, .added, filter: nil, .olderThan(days: 365))]),
+            exclusions: CleanupExclusions(guids: ["plex://episode/2-1-1"]), grace: .seconds(86_400),
+            action: .archive, dryRun: false)
+        let outcome = try await setup.evaluation.run(rule)
+        #expect(outcome.changes.leavingSoon.map(\.subject) == ["plex://show/1"], "show 2 is protected by its episode")
+        setup.advance(days: 2)
+        #expect(try await setup.actions().runDue(rule).acted == ["plex://show/1"])
+        #expect(setup.exists("films/Show 1/Season 1/Show 1 - S01E01.mkv", in: setup.archive))
+        #expect(setup.exists("films/Show 1/Season 2/Show 1 - S02E01.mkv", in: setup.archive))
+        #expect(!setup.exists("films/Show 1", in: setup.media), "the emptied show folder is gone")
+        #expect(setup.exists("films/Show 2/Season 1/Show 2 - S01E01.mkv", in: setup.media))
+        let scans = try await setup.database.scanRequests(server: "home").map(\.scan.folder)
+        #expect(scans == ["/data/films"], "both seasons' scans end at the nearest folder left, coalesced")
+        await setup.close()
+    }
+}
+
 extension CleanupActions {
     /// The record of a restore that must have worked.
     func restoreResult(_ result: Result<CleanupActionRecord, CleanupFailure>) throws -> CleanupActionRecord {
