@@ -408,7 +408,7 @@ extension CleanupActionTests {
             try episode(2, season: 1, number: 1),
         ]
         try await setup.storeInventory(items)
-        var rule = CleanupRule(
+        let rule = CleanupRule(
             name: "old shows", scope: .show, every: .seconds(86_400),
             condition: .all([.aggregate(.min, .added, filter: nil, .olderThan(days: 365))]),
             exclusions: CleanupExclusions(guids: ["plex://episode/2-1-1"]), grace: .seconds(86_400),
