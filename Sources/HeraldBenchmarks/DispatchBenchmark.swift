@@ -140,7 +140,7 @@ struct DispatchBenchmark {
         let database = try AppDatabase.open(path: configuration.databasePath)
         try await database.saveSections(sections, server: "home", now: Date())
         // Appended as producers do, through the group-commit journal, whose in-memory handoff the
-        // dispatcher uses (events beyond its 4,096-event window are read back from SQLite).
+        // dispatcher uses (events beyond its window, 16,384 events or 8 MiB of bodies, are read back from SQLite).
         let journal = JournalWriter(
             database: database, logger: Logger(label: "bench"), metrics: NOOPMetricsHandler.instance)
         let writer = Task { await journal.run() }

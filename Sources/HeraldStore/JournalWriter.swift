@@ -21,10 +21,19 @@ public final class JournalWriter: EventJournal {
         var closed = false
         /// Committed events not yet dispatched, handed to the dispatcher so it need not read them back.
         var committed: [Int64: Event] = [:]
+        /// The sequences in `committed`, oldest first (from `committedStart` on), so forgetting the
+        /// dispatched ones touches only them.
+        var committedOrder: [Int64] = []
+        var committedStart = 0
+        /// The raw bodies' bytes held in `committed`.
+        var committedBytes = 0
     }
 
-    /// Most committed events kept in memory for the dispatcher; beyond this it reads them back.
-    static let handoffLimit = 4096
+    /// Most committed events kept in memory for the dispatcher, and most bytes of raw bodies among
+    /// them; beyond either it reads them back. A burst of file events (no body) stays in memory;
+    /// a burst of large *arr bodies does not grow the process by more than the byte limit.
+    static let handoffLimit = 16_384
+    static let handoffBytes = 8 << 20
 
     private let database: AppDatabase
     private let maxBatch: Int
@@ -72,7 +81,18 @@ public final class JournalWriter: EventJournal {
     /// Drops the in-memory copies of events up to a sequence, once they are dispatched.
     public func forgetCommitted(upTo sequence: Int64) {
         state.withLock { state in
-            state.committed = state.committed.filter { $0.key > sequence }
+            while state.committedStart < state.committedOrder.count,
+                state.committedOrder[state.committedStart] <= sequence
+            {
+                let key = state.committedOrder[state.committedStart]
+                state.committedStart += 1
+                if let event = state.committed.removeValue(forKey: key) { state.committedBytes -= event.raw.count }
+            }
+            // Compact the order list once its dispatched prefix dominates it.
+            if state.committedStart > 1024, state.committedStart * 2 > state.committedOrder.count {
+                state.committedOrder.removeFirst(state.committedStart)
+                state.committedStart = 0
+            }
         }
     }
 
@@ -108,8 +128,13 @@ public final class JournalWriter: EventJournal {
                 commitLatency.recordNanoseconds(Int64((ContinuousClock.now - started).nanoseconds))
                 batchSize.record(batch.count)
                 state.withLock { state in
-                    for (pending, sequence) in zip(batch, sequences) where state.committed.count < Self.handoffLimit {
+                    for (pending, sequence) in zip(batch, sequences)
+                    where state.committed.count < Self.handoffLimit
+                        && state.committedBytes + pending.event.raw.count <= Self.handoffBytes
+                    {
                         state.committed[sequence] = pending.event
+                        state.committedOrder.append(sequence)
+                        state.committedBytes += pending.event.raw.count
                     }
                 }
                 for (pending, sequence) in zip(batch, sequences) { pending.continuation.resume(returning: sequence) }

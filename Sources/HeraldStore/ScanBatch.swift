@@ -10,13 +10,38 @@ import HeraldCore
 /// same folder, its ancestors, or its descendants) and records the net changes at `flush`.
 public final class ScanBatch {
     private struct Queue {
-        var byFolder: [String: PendingScan] = [:]
+        private(set) var byFolder: [String: PendingScan] = [:]
+        /// How many queued folders lie strictly inside each folder, so "is anything queued below
+        /// this new folder?" is one lookup instead of a pass over the whole queue.
+        private var queuedBelow: [String: Int] = [:]
         var origin: [String: (event: String, rule: String)] = [:]
         var deleted: Set<Int64> = []
         var changed: Set<String> = []
+
+        mutating func put(_ scan: PendingScan) {
+            if byFolder.updateValue(scan, forKey: scan.folder) == nil { count(scan.folder, by: 1) }
+        }
+
+        mutating func remove(_ folder: String) {
+            if byFolder.removeValue(forKey: folder) != nil { count(folder, by: -1) }
+        }
+
+        func hasQueued(below folder: String) -> Bool { (queuedBelow[folder] ?? 0) > 0 }
+
+        private mutating func count(_ folder: String, by delta: Int) {
+            var current = folder
+            while true {
+                let parent = LibraryPath.parent(of: current)
+                guard parent != current, !parent.isEmpty else { return }
+                queuedBelow[parent, default: 0] += delta
+                current = parent
+            }
+        }
     }
 
     private var queues: [String: Queue] = [:]
+    /// Section keys per server and folder, worked out once per batch (a season's files share a folder).
+    private var sectionKeys: [String: [String]] = [:]
     private let db: Database
 
     public init(_ db: Database) {
@@ -33,7 +58,14 @@ public final class ScanBatch {
         var count = 0
         for server in servers where spec.servers.isEmpty || spec.servers.contains(server.name) {
             for (local, folder) in ScanPlanner.targets(for: event, server: server) {
-                let matched = ScanPlanner.sections(for: folder, in: sections[server.name] ?? []).map(\.key)
+                let cacheKey = server.name + "\u{0}" + folder
+                let matched: [String]
+                if let known = sectionKeys[cacheKey] {
+                    matched = known
+                } else {
+                    matched = ScanPlanner.sections(for: folder, in: sections[server.name] ?? []).map(\.key)
+                    sectionKeys[cacheKey] = matched
+                }
                 for section in matched.isEmpty ? [""] : matched {
                     try enqueue(
                         server: server.name, section: section, folder: folder, localFolder: local, spec: spec, now: now,
@@ -63,9 +95,7 @@ public final class ScanBatch {
         let key = server + "\u{0}" + section
         if queues[key] == nil {
             var queue = Queue()
-            for scan in try AppDatabase.pendingScans(db, server: server, section: section) {
-                queue.byFolder[scan.folder] = scan
-            }
+            for scan in try AppDatabase.pendingScans(db, server: server, section: section) { queue.put(scan) }
             queues[key] = queue
         }
         // Mutated in place: copying the queue out and back would copy its dictionaries every time.
@@ -89,7 +119,7 @@ public final class ScanBatch {
                 if next == ancestor { break }
                 ancestor = next
             }
-            if candidates.isEmpty {
+            if candidates.isEmpty, queue.hasQueued(below: folder) {
                 candidates = queue.byFolder.values.filter { PathMatching.isUnder($0.folder, folder) }
             }
         }
@@ -102,14 +132,14 @@ public final class ScanBatch {
                 // Children the new scan absorbs leave the queue, stored or not.
                 for child in candidates
                 where child.folder != scan.folder && PathMatching.isUnder(child.folder, scan.folder) {
-                    queue.byFolder[child.folder] = nil
+                    queue.remove(child.folder)
                     queue.changed.remove(child.folder)
                 }
-                queue.byFolder[scan.folder] = scan
+                queue.put(scan)
                 queue.origin[scan.folder] = origin
                 queue.changed.insert(scan.folder)
             case .update(let scan):
-                queue.byFolder[scan.folder] = scan
+                queue.put(scan)
                 queue.changed.insert(scan.folder)
             case .delete(let id):
                 queue.deleted.insert(id)

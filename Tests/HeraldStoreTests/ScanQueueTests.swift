@@ -63,6 +63,31 @@ import Testing
         #expect(season.scan.firstSeen == t0)
     }
 
+    @Test func aParentInALaterBatchAbsorbsItsStoredChildrenAndOnlyThem() async throws {
+        let database = try AppDatabase.inMemory()
+        _ = try await database.writer.write { db in
+            for path in ["/tv/Show/Season 1/a.mkv", "/tv/Show/Season 2/b.mkv", "/tv/Show 2/Season 1/c.mkv"] {
+                try AppDatabase.scheduleScans(
+                    db, event: event([path]), spec: spec, servers: [server], sections: sections, rule: "r", now: t0)
+            }
+        }
+        try await database.writer.write { db in
+            let batch = ScanBatch(db)
+            // `/tv/Show 2` is not inside `/tv/Show`: compared by components, it stays.
+            try batch.schedule(
+                event: event(["/tv/Show"], kind: "fs.moved"), spec: spec, servers: [server], sections: sections,
+                rule: "r", now: t0.addingTimeInterval(5))
+            // A later file in an absorbed season joins the parent's scan.
+            try batch.schedule(
+                event: event(["/tv/Show/Season 1/d.mkv"]), spec: spec, servers: [server], sections: sections,
+                rule: "r", now: t0.addingTimeInterval(6))
+            try batch.flush()
+        }
+        let scans = try await database.scanRequests(server: "home").filter { $0.status == "pending" }
+        #expect(scans.map(\.scan.folder).sorted() == ["/tv/Show", "/tv/Show 2/Season 1"])
+        #expect(scans.first { $0.scan.folder == "/tv/Show" }?.scan.deadline == t0.addingTimeInterval(36))
+    }
+
     @Test func internalEventsNeverQueueScans() async throws {
         let database = try AppDatabase.inMemory()
         let count = try await database.writer.write { db in
