@@ -345,25 +345,27 @@ public struct CleanupActions: Sendable {
     }
 
     private func announce(_ kind: String, candidate: Candidate, detail: [String: String]) async {
-        var fields = detail
-        fields["rule"] = candidate.rule
-        fields["subject"] = candidate.subject
-        fields["title"] = candidate.title
-        fields["size"] = String(candidate.size)
-        await journal(kind, title: candidate.title, paths: [], fields: fields)
+        await journal(
+            kind, rule: candidate.rule, subject: candidate.subject, title: candidate.title, size: candidate.size,
+            paths: [], fields: detail)
     }
 
     private func announce(_ kind: String, record: CleanupActionRecord, detail: [String: String]) async {
-        var fields = detail
-        fields["rule"] = record.rule
-        fields["subject"] = record.subject
-        fields["title"] = record.title
-        fields["size"] = String(record.size)
-        fields["action_id"] = String(record.id)
-        await journal(kind, title: record.title, paths: record.files.map(\.from), fields: fields)
+        await journal(
+            kind, rule: record.rule, subject: record.subject, title: record.title, size: record.size,
+            paths: record.files.map(\.from), fields: detail.merging(["action_id": String(record.id)]) { $1 })
     }
 
-    private func journal(_ kind: String, title: String, paths: [String], fields: [String: String]) async {
+    /// Journals a `herald.candidate.*` event; its body carries the rule, subject, title and size.
+    private func journal(
+        _ kind: String, rule: String, subject: String, title: String, size: Int64, paths: [String],
+        fields: [String: String]
+    ) async {
+        var fields = fields
+        fields["rule"] = rule
+        fields["subject"] = subject
+        fields["title"] = title
+        fields["size"] = String(size)
         let raw = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data()
         let event = Event(
             receivedAt: now(), source: .herald, kind: kind, paths: paths, media: MediaInfo(title: title), raw: raw)

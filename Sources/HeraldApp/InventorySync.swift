@@ -64,18 +64,10 @@ public struct InventorySync: Sendable {
             }
             var stored = 0
             var skipped = 0
-            var start = 0
             do {
-                while true {
-                    let page = try await client.libraryPage(
-                        section: section.key, kind: kind, start: start, size: pageSize, updatedAfter: since)
-                    try await database.storeChangedInventoryItems(page.items)
-                    stored += page.items.count
-                    skipped += page.skipped
-                    let received = page.items.count + page.skipped
-                    start += received
-                    if received == 0 || received < pageSize || (page.total.map { start >= $0 } ?? false) { break }
-                }
+                try await pageThrough(
+                    section: section.key, kind: kind, updatedAfter: since, stored: &stored, skipped: &skipped
+                ) { try await database.storeChangedInventoryItems($0) }
                 reports.append(Report(section: section.key, kind: kind, items: stored, skipped: skipped, error: nil))
             } catch {
                 reports.append(
@@ -89,17 +81,9 @@ public struct InventorySync: Sendable {
         let run = try await database.beginInventorySync(server: server, section: section, kind: kind, now: now())
         var stored = 0
         var skipped = 0
-        var start = 0
         do {
-            while true {
-                let page = try await client.libraryPage(
-                    section: section, kind: kind, start: start, size: pageSize, updatedAfter: nil)
-                try await database.storeInventoryPage(page.items, run: run)
-                stored += page.items.count
-                skipped += page.skipped
-                let received = page.items.count + page.skipped
-                start += received
-                if received == 0 || received < pageSize || (page.total.map { start >= $0 } ?? false) { break }
+            try await pageThrough(section: section, kind: kind, updatedAfter: nil, stored: &stored, skipped: &skipped) {
+                try await database.storeInventoryPage($0, run: run)
             }
             try await database.finishInventorySync(run: run, items: stored, error: nil, now: now())
             return Report(section: section, kind: kind, items: stored, skipped: skipped, error: nil)
@@ -107,6 +91,25 @@ public struct InventorySync: Sendable {
             let reason = "\(error)"
             try await database.finishInventorySync(run: run, items: stored, error: reason, now: now())
             return Report(section: section, kind: kind, items: stored, skipped: skipped, error: reason)
+        }
+    }
+
+    /// Reads a section's listing page by page, handing each page to `store` and counting what was
+    /// stored and skipped (the counts stay right when a page fails half-way).
+    private func pageThrough(
+        section: String, kind: InventoryItem.Kind, updatedAfter: Date?, stored: inout Int, skipped: inout Int,
+        store: ([InventoryItem]) async throws -> Void
+    ) async throws {
+        var start = 0
+        while true {
+            let page = try await client.libraryPage(
+                section: section, kind: kind, start: start, size: pageSize, updatedAfter: updatedAfter)
+            try await store(page.items)
+            stored += page.items.count
+            skipped += page.skipped
+            let received = page.items.count + page.skipped
+            start += received
+            if received == 0 || received < pageSize || (page.total.map { start >= $0 } ?? false) { return }
         }
     }
 }
