@@ -133,4 +133,24 @@ import Testing
         #expect(throws: Glob.SyntaxError.self) { try Glob("/tv/[abc") }
         #expect(throws: Glob.SyntaxError.self) { try Glob("/tv/{a,b") }
     }
+
+    @Test func theFlatProgramAgreesWithTheTracedTreeOnNestedConditions() throws {
+        let event = Event(
+            source: .sonarr, kind: "sonarr.download", paths: ["/tv/Show/Season 1/e.mkv"],
+            media: MediaInfo(type: .episode, title: "Pilot", show: "Show", season: 1, episodes: [1]))
+        let yes = leaf(.show, .equals("Show"))
+        let no = leaf(.season, .integerEquals(2))
+        let conditions: [Condition] = [
+            .all([]), .any([]), .not(.all([])), yes, no, .not(no),
+            .all([yes, .any([no, .not(no)]), .not(.any([no, no]))]),
+            .any([no, .all([yes, no]), .not(.not(no))]),
+            .all([.any([.all([yes, .not(no)]), no]), .not(.all([yes, no])), yes]),
+            .any([.not(yes), .all([.any([]), yes]), .all([.not(.any([])), .any([no, yes])])]),
+        ]
+        for condition in conditions {
+            let engine = RuleEngine(rules: [try rule("r", condition)], timeZone: TimeZone(identifier: "UTC")!)
+            let traced = engine.explain(event).first?.outcome == .matched
+            #expect(!engine.decisions(for: event).isEmpty == traced, "\(condition)")
+        }
+    }
 }

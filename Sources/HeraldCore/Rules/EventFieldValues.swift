@@ -48,6 +48,16 @@ final class EventFieldValues {
         }
     }
 
+    /// Whether a leaf holds for this event, reading the field's values where they are kept (paths
+    /// and extensions are tested in place, not copied out).
+    func test(_ leaf: Leaf) -> Bool {
+        switch leaf.field {
+        case .path: return LeafEvaluator.evaluate(leaf.test, paths)
+        case .fileExtension: return LeafEvaluator.evaluate(leaf.test, extensions)
+        default: return LeafEvaluator.evaluate(leaf.test, values(of: leaf.field))
+        }
+    }
+
     func values(of field: EventField) -> Values {
         func strings(_ value: String?) -> Values { .strings(value.map { [$0] } ?? []) }
         func integers(_ value: Int?) -> Values { .integers(value.map { [$0] } ?? []) }

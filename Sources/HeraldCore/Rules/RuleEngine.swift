@@ -10,9 +10,13 @@ public struct RuleEngine: Sendable {
     /// The zone in which `time` and `weekday` leaves read the event's arrival time.
     public let timeZone: TimeZone
 
+    /// Each rule's condition, laid out flat for `decisions(for:)`.
+    let programs: [ConditionProgram]
+
     public init(rules: [Rule], timeZone: TimeZone = .current) {
         self.rules = rules
         self.timeZone = timeZone
+        programs = rules.map { ConditionProgram($0.condition) }
     }
 
     /// The actions matching rules take for an event, in rule order.
@@ -43,7 +47,7 @@ public struct RuleEngine: Sendable {
         var decisions: [Decision] = []
         let values = EventFieldValues(event: event, timeZone: timeZone)
         for ruleIndex in applicable {
-            guard Self.holds(rules[ruleIndex].condition, values) else { continue }
+            guard programs[ruleIndex].holds(values) else { continue }
             let rule = rules[ruleIndex]
             decisions += rule.actions.map { Decision(rule: rule.name, action: $0) }
             if rule.stop { break }
@@ -80,15 +84,6 @@ public struct RuleEngine: Sendable {
     }
 
     // MARK: - Evaluation
-
-    static func holds(_ condition: Condition, _ values: EventFieldValues) -> Bool {
-        switch condition {
-        case .all(let children): children.allSatisfy { holds($0, values) }
-        case .any(let children): children.contains { holds($0, values) }
-        case .not(let child): !holds(child, values)
-        case .leaf(let leaf): LeafEvaluator.evaluate(leaf.test, values.values(of: leaf.field))
-        }
-    }
 
     static func trace(
         _ condition: Condition, _ values: EventFieldValues, path: String, into trace: inout [LeafTrace]
