@@ -27,8 +27,6 @@ public struct CandidateEvaluation: Sendable {
         /// Why the rule did not run (its disk gate), or nil.
         public var skipped: String? = nil
 
-        /// Subjects flagged for the first time by this run.
-        public var newlyFlagged: [CandidateMatch] { changes.flagged }
     }
 
     public func run(_ rule: CleanupRule) async throws -> Outcome {

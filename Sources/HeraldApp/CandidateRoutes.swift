@@ -40,9 +40,7 @@ struct CandidateRoutes: Sendable {
             return OperationsRoutes.json(.badRequest, ["error": "state must be one of \(states)"])
         }
         do {
-            let rows = try await database.candidates(rule: query.get("rule")).filter {
-                state == nil || $0.state == state
-            }
+            let rows = try await database.candidates(rule: query.get("rule"), state: state)
             return OperationsRoutes.json(.ok, ["candidates": rows.map(Self.object)])
         } catch {
             return OperationsRoutes.json(.serviceUnavailable, ["error": "the candidates cannot be read: \(error)"])

@@ -144,19 +144,18 @@ public struct CleanupActions: Sendable {
     private func act(
         on candidate: Candidate, rule: CleanupRule, members: [InventoryItem]
     ) async throws -> Result<Void, CleanupFailure> {
-        let plan = plan(candidate: candidate, rule: rule, members: members)
-        guard case .success(let (files, scans)) = plan else {
-            if case .failure(let failure) = plan {
-                try await database.reschedule(
-                    rule: rule.name, subject: candidate.subject,
-                    dueAt: now().addingTimeInterval(retryDelay.timeInterval))
-                await announce("herald.candidate.failed", candidate: candidate, detail: ["error": failure.description])
-                logger.error(
-                    "cleanup action not carried out",
-                    metadata: ["rule.name": "\(rule.name)", "candidate": "\(candidate.title)", "error": "\(failure)"])
-                return .failure(failure)
-            }
-            return .success(())
+        let files: [CleanupActionRecord.FileMove]
+        let scans: [CleanupActionRecord.ScanTarget]
+        switch plan(candidate: candidate, rule: rule, members: members) {
+        case .success(let planned): (files, scans) = planned
+        case .failure(let failure):
+            try await database.reschedule(
+                rule: rule.name, subject: candidate.subject, dueAt: now().addingTimeInterval(retryDelay.timeInterval))
+            await announce("herald.candidate.failed", candidate: candidate, detail: ["error": failure.description])
+            logger.error(
+                "cleanup action not carried out",
+                metadata: ["rule.name": "\(rule.name)", "candidate": "\(candidate.title)", "error": "\(failure)"])
+            return .failure(failure)
         }
         guard
             let record = try await database.beginCleanupAction(
@@ -345,34 +344,15 @@ public struct CleanupActions: Sendable {
     }
 
     private func announce(_ kind: String, candidate: Candidate, detail: [String: String]) async {
-        await journal(
+        await CandidateEvent.journal(
             kind, rule: candidate.rule, subject: candidate.subject, title: candidate.title, size: candidate.size,
-            paths: [], fields: detail)
+            fields: detail, at: now(), to: journal, logger: logger)
     }
 
     private func announce(_ kind: String, record: CleanupActionRecord, detail: [String: String]) async {
-        await journal(
+        await CandidateEvent.journal(
             kind, rule: record.rule, subject: record.subject, title: record.title, size: record.size,
-            paths: record.files.map(\.from), fields: detail.merging(["action_id": String(record.id)]) { $1 })
-    }
-
-    /// Journals a `herald.candidate.*` event; its body carries the rule, subject, title and size.
-    private func journal(
-        _ kind: String, rule: String, subject: String, title: String, size: Int64, paths: [String],
-        fields: [String: String]
-    ) async {
-        var fields = fields
-        fields["rule"] = rule
-        fields["subject"] = subject
-        fields["title"] = title
-        fields["size"] = String(size)
-        let raw = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data()
-        let event = Event(
-            receivedAt: now(), source: .herald, kind: kind, paths: paths, media: MediaInfo(title: title), raw: raw)
-        do {
-            _ = try await journal.append(event)
-        } catch {
-            logger.error("event not journalled", metadata: ["event.kind": "\(kind)", "error": "\(error)"])
-        }
+            paths: record.files.map(\.from), fields: detail.merging(["action_id": String(record.id)]) { $1 }, at: now(),
+            to: journal, logger: logger)
     }
 }

@@ -125,16 +125,12 @@ struct CleanupService: Service {
     }
 
     private func announce(_ kind: String, rule: CleanupRule, match: CandidateMatch) async {
-        var detail = [
-            "rule": rule.name, "subject": match.subject, "title": match.title, "size": String(match.size),
-            "reason": match.reason, "action": rule.action.rawValue, "dry_run": String(rule.dryRun),
-        ]
+        var fields = ["reason": match.reason, "action": rule.action.rawValue, "dry_run": String(rule.dryRun)]
         if kind == "herald.candidate.leaving_soon" {
-            detail["due"] = ISO8601DateFormatter().string(from: now().addingTimeInterval(rule.grace.timeInterval))
+            fields["due"] = ISO8601DateFormatter().string(from: now().addingTimeInterval(rule.grace.timeInterval))
         }
-        let raw = (try? JSONSerialization.data(withJSONObject: detail, options: [.sortedKeys])) ?? Data()
-        let event = Event(
-            receivedAt: now(), source: .herald, kind: kind, media: MediaInfo(title: match.title), raw: raw)
-        _ = try? await journal.append(event)
+        await CandidateEvent.journal(
+            kind, rule: rule.name, subject: match.subject, title: match.title, size: match.size, fields: fields,
+            at: now(), to: journal, logger: logger)
     }
 }

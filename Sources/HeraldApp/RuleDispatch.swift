@@ -5,6 +5,7 @@ import HeraldCore
 import HeraldNotify
 import HeraldStore
 import Logging
+import Synchronization
 
 /// The dispatch handler: evaluates the rules in force for each event and records the resulting
 /// jobs in the dispatch transaction (so an event and its jobs are never half-recorded).
@@ -12,6 +13,7 @@ public struct RuleDispatch: Sendable {
     let configuration: Reloadable<HeraldConfiguration>
     let logger: Logger
     let now: @Sendable () -> Date
+    private let engines = EngineCache()
 
     public init(configuration: Reloadable<HeraldConfiguration>, logger: Logger, now: @escaping @Sendable () -> Date) {
         self.configuration = configuration
@@ -24,7 +26,7 @@ public struct RuleDispatch: Sendable {
         guard !configuration.current.rules.isEmpty else { return nil }
         return { db, entries in
             let configuration = configuration.current
-            let engine = RuleEngine(rules: configuration.rules, timeZone: configuration.timeZone ?? .current)
+            let engine = engines.engine(for: configuration.rules, timeZone: configuration.timeZone ?? .current)
             var sections: [String: [PlexSection]] = [:]
             for server in configuration.plexServers {
                 sections[server.name] = try AppDatabase.sections(db, server: server.name)
@@ -77,6 +79,22 @@ public struct RuleDispatch: Sendable {
             _ = try AppDatabase.enqueueNotification(
                 db, item: item, channel: channel, spec: spec, rule: rule, template: template, severity: severity,
                 now: now, encoded: encoded)
+        }
+    }
+}
+
+/// The rule engine for the rules in force, built (and its conditions compiled) once per
+/// configuration instead of once per dispatch batch. Unchanged rules share their array's storage,
+/// so checking them costs one comparison.
+private final class EngineCache: Sendable {
+    private let cached = Mutex<RuleEngine?>(nil)
+
+    func engine(for rules: [Rule], timeZone: TimeZone) -> RuleEngine {
+        cached.withLock { cached in
+            if let engine = cached, engine.timeZone == timeZone, engine.rules == rules { return engine }
+            let engine = RuleEngine(rules: rules, timeZone: timeZone)
+            cached = engine
+            return engine
         }
     }
 }

@@ -26,16 +26,7 @@ final class WakeSignal: Sendable {
 
     /// Returns after `duration`, at a wake-up, or at cancellation.
     func wait(for duration: Duration) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                // Only a timer that ran out wakes the waiter; a cancelled one (woken early) does not.
-                if (try? await Task.sleep(for: duration)) != nil { self.wake() }
-            }
-            group.addTask { await self.nextWakeup() }
-            await group.next()
-            group.cancelAll()
-            await group.waitForAll()
-        }
+        _ = await waitReportingWake(for: duration)
     }
 
     /// Like `wait(for:)`, but says whether someone woke it (true) or the time ran out (false).

@@ -201,12 +201,21 @@ extension AppDatabase {
     }
 
     /// Candidates, soonest due first.
-    public func candidates(rule: String? = nil) async throws -> [Candidate] {
-        try await writer.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM candidate \(rule == nil ? "" : "WHERE rule = ?") ORDER BY due_at, title",
-                arguments: rule.map { [$0] } ?? []
-            ).map(Self.candidate)
+    public func candidates(rule: String? = nil, state: String? = nil) async throws -> [Candidate] {
+        var filters: [String] = []
+        var arguments = StatementArguments()
+        if let rule {
+            filters.append("rule = ?")
+            arguments += [rule]
+        }
+        if let state {
+            filters.append("state = ?")
+            arguments += [state]
+        }
+        let filter = filters.isEmpty ? "" : "WHERE " + filters.joined(separator: " AND ")
+        return try await writer.read { [arguments] db in
+            try Row.fetchAll(db, sql: "SELECT * FROM candidate \(filter) ORDER BY due_at, title", arguments: arguments)
+                .map(Self.candidate)
         }
     }
 

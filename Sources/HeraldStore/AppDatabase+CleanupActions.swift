@@ -192,7 +192,7 @@ extension AppDatabase {
     {
         let batch = ScanBatch(db)
         for scan in record.scans {
-            try batch.scanFolder(
+            try batch.enqueue(
                 server: scan.server, section: scan.section, folder: scan.folder, localFolder: scan.localFolder,
                 spec: spec, now: now, origin: ("cleanup-action-\(record.id)", record.rule))
         }

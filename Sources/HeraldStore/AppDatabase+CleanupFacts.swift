@@ -13,10 +13,7 @@ extension AppDatabase {
         into initial: State, _ update: @Sendable (inout State, CleanupFacts) throws -> Void
     ) async throws -> State {
         try await writer.read { db in
-            let historyUnknown =
-                try String.fetchOne(
-                    db, sql: "SELECT status FROM history_sync WHERE status != 'running' ORDER BY id DESC LIMIT 1")
-                != "ok"
+            let historyUnknown = try Self.historyUnknown(db)
             var state = initial
             let table = InventoryItemCodec.StringTable()
             let rows = try Row.fetchCursor(
@@ -28,26 +25,13 @@ extension AppDatabase {
                     """)
             while let row = try rows.next() {
                 let item = try Self.decodeItem(row, index: 0, table: table)
-                let plays: Int? = row[2]
-                let watch = plays.map { plays in
-                    WatchStats(
-                        plays: plays, completed: row[3] ?? 0,
-                        lastPlayed: (row[4] as Double?).map(Date.init(timeIntervalSince1970:)),
-                        lastWatched: (row[5] as Double?).map(Date.init(timeIntervalSince1970:)),
-                        watchTime: row[6] ?? 0)
-                }
                 try update(
                     &state,
                     CleanupFacts(
-                        item: item, watch: watch, inventoryUnknown: (row[1] as Int64?) != nil,
+                        item: item, watch: Self.watchStats(row, from: 2), inventoryUnknown: (row[1] as Int64?) != nil,
                         historyUnknown: historyUnknown))
             }
             return state
         }
-    }
-
-    /// Every item's facts at once (for tools and tests; passes over the library use `reduceCleanupFacts`).
-    public func cleanupFacts() async throws -> [CleanupFacts] {
-        try await reduceCleanupFacts(into: [CleanupFacts]()) { $0.append($1) }
     }
 }

@@ -41,16 +41,19 @@ extension AppDatabase {
         }
     }
 
+    /// An item's columns of `inventory_item`, from `guid` to `item` (the stored form).
+    private static func inventoryColumns(_ item: InventoryItem) -> StatementArguments {
+        [
+            item.guid, item.server, item.section, item.kind.rawValue, item.showGUID,
+            item.addedAt?.timeIntervalSince1970,
+            item.size, Data(InventoryItemCodec.encode(item)),
+        ]
+    }
+
     /// Stores a page of items seen by a run (inserted, or replaced by GUID), in one transaction
     /// committed without fsync: the inventory is rebuilt by the next sync if a power loss undoes it.
     public func storeInventoryPage(_ items: [InventoryItem], run: Int64) async throws {
-        let rows = items.map { item -> StatementArguments in
-            [
-                item.guid, item.server, item.section, item.kind.rawValue, item.showGUID,
-                item.addedAt?.timeIntervalSince1970, item.size,
-                Data(InventoryItemCodec.encode(item)), run,
-            ]
-        }
+        let rows = items.map { Self.inventoryColumns($0) + [run] }
         try await relaxedWrite { db in
             let statement = try db.cachedStatement(
                 sql: """
@@ -64,13 +67,7 @@ extension AppDatabase {
     /// Stores items an incremental sync fetched (those Plex changed since the last sync): inserted,
     /// or updated in place keeping the run that last saw them, and known again if they were unknown.
     public func storeChangedInventoryItems(_ items: [InventoryItem]) async throws {
-        let rows = items.map { item -> StatementArguments in
-            [
-                item.guid, item.server, item.section, item.kind.rawValue, item.showGUID,
-                item.addedAt?.timeIntervalSince1970, item.size,
-                Data(InventoryItemCodec.encode(item)),
-            ]
-        }
+        let rows = items.map(Self.inventoryColumns)
         try await relaxedWrite { db in
             let statement = try db.cachedStatement(
                 sql: """

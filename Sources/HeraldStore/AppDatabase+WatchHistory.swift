@@ -35,6 +35,17 @@ extension AppDatabase {
         }
     }
 
+    /// The totals in columns `from` to `from + 4` of a row (plays, completed, last played, last
+    /// watched, watch time, as `watchStatsSelect` and `watch_stats` order them); nil without plays.
+    static func watchStats(_ row: Row, from column: Int) -> WatchStats? {
+        guard let plays: Int = row[column] else { return nil }
+        return WatchStats(
+            plays: plays, completed: row[column + 1] ?? 0,
+            lastPlayed: (row[column + 2] as Double?).map(Date.init(timeIntervalSince1970:)),
+            lastWatched: (row[column + 3] as Double?).map(Date.init(timeIntervalSince1970:)),
+            watchTime: row[column + 4] ?? 0)
+    }
+
     /// The totals of `watch_history` per item, as stored in `watch_stats` (completed views are rows
     /// with `watched_status` = 1; a partial view counts as a play only).
     static let watchStatsSelect = """
@@ -71,31 +82,23 @@ extension AppDatabase {
     /// True when the latest history sync failed (or none ever ran): watch data is then unknown, and
     /// nothing may be decided from it.
     public func watchHistoryUnknown() async throws -> Bool {
-        try await writer.read { db in
-            try String.fetchOne(
-                db, sql: "SELECT status FROM history_sync WHERE status != 'running' ORDER BY id DESC LIMIT 1")
-                != "ok"
-        }
+        try await writer.read { db in try Self.historyUnknown(db) }
+    }
+
+    static func historyUnknown(_ db: Database) throws -> Bool {
+        try String.fetchOne(
+            db, sql: "SELECT status FROM history_sync WHERE status != 'running' ORDER BY id DESC LIMIT 1") != "ok"
     }
 
     /// Watch statistics per Plex GUID (optionally for one user).
     public func watchStats(user: String? = nil) async throws -> [String: WatchStats] {
         try await writer.read { db in
-            let filter = user == nil ? "" : "AND user = ?"
             var stats: [String: WatchStats] = [:]
-            for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT guid, COUNT(*) AS plays, SUM(watched_status >= 1) AS completed, MAX(started) AS last_played,
-                    MAX(CASE WHEN watched_status >= 1 THEN COALESCE(stopped, started) END) AS last_watched,
-                    SUM(duration) AS watch_time FROM watch_history WHERE guid IS NOT NULL \(filter) GROUP BY guid
-                    """, arguments: user.map { [$0] } ?? [])
-            {
-                stats[row["guid"]] = WatchStats(
-                    plays: row["plays"], completed: row["completed"],
-                    lastPlayed: (row["last_played"] as Double?).map(Date.init(timeIntervalSince1970:)),
-                    lastWatched: (row["last_watched"] as Double?).map(Date.init(timeIntervalSince1970:)),
-                    watchTime: row["watch_time"])
+            let rows = try Row.fetchCursor(
+                db, sql: Self.watchStatsSelect + (user == nil ? "" : " AND user = ?") + " GROUP BY guid",
+                arguments: user.map { [$0] } ?? [])
+            while let row = try rows.next() {
+                stats[row[0]] = Self.watchStats(row, from: 1)
             }
             return stats
         }

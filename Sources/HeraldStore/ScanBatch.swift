@@ -77,18 +77,9 @@ public final class ScanBatch {
         return count
     }
 
-    /// Queues a scan of one folder of a known section, for work Herald did itself (a cleanup action
-    /// removed or restored files there), coalesced with the scans already pending.
-    public func scanFolder(
-        server: String, section: String, folder: String, localFolder: String, spec: ScanActionSpec, now: Date,
-        origin: (event: String, rule: String)
-    ) throws {
-        try enqueue(
-            server: server, section: section, folder: folder, localFolder: localFolder, spec: spec, now: now,
-            origin: origin)
-    }
-
-    private func enqueue(
+    /// Queues a scan of one folder of a known section. `schedule` uses it for events; Herald's own
+    /// work (a cleanup action removed or restored files there) calls it directly.
+    public func enqueue(
         server: String, section: String, folder: String, localFolder: String, spec: ScanActionSpec, now: Date,
         origin: (event: String, rule: String)
     ) throws {
