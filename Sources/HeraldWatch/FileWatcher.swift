@@ -22,7 +22,6 @@ public final class FileWatcher: @unchecked Sendable {
     private var tree = WatchTree()
     private var tracker: SettleTracker
     private var pairing = MovePairing()
-    private var known = KnownFiles()
     private var source: InotifySource?
     private var polled: [PolledTree] = []
     private let stats = Mutex(WatchStatistics())
@@ -115,7 +114,7 @@ public final class FileWatcher: @unchecked Sendable {
         } else if event.has(IN_CREATE) {
             arrived(path, isDirectory: event.isDirectory)
         } else if event.has(IN_CLOSE_WRITE) || event.has(IN_MODIFY) {
-            tracker.observed(path, known.contains(path) ? .modified : .created, size: Self.size(path), now: time)
+            tracker.observed(path, tree.containsFile(path) ? .modified : .created, size: Self.size(path), now: time)
         } else if event.has(IN_DELETE) {
             await departed(path, isDirectory: event.isDirectory)
         }
@@ -136,9 +135,9 @@ public final class FileWatcher: @unchecked Sendable {
                 source?.removeWatch(descriptor)
                 tree.remove(descriptor)
             }
-            known.removeTree(path)
+            tree.removeTree(path)
             await emit("fs.deleted", path)
-        } else if tracker.forget(path) == nil, known.remove(path) {
+        } else if tracker.forget(path) == nil, tree.removeFile(path) {
             await emit("fs.deleted", path)
         }
     }
@@ -148,7 +147,6 @@ public final class FileWatcher: @unchecked Sendable {
         let toExcluded = settings.excludes(to)
         if isDirectory {
             tree.rename(from, to: to)
-            known.renameTree(from, to: to)
             await emit("fs.moved", to, previous: from)
         } else if fromExcluded && !toExcluded {
             // The final rename of a partial download: the file is complete now.
@@ -159,8 +157,8 @@ public final class FileWatcher: @unchecked Sendable {
         } else if tracker.forget(from) != nil {
             tracker.observed(to, .created, size: Self.size(to), now: now())
         } else {
-            known.remove(from)
-            known.insert(to)
+            tree.removeFile(from)
+            tree.insertFile(to)
             await emit("fs.moved", to, previous: from)
         }
     }
@@ -187,7 +185,7 @@ public final class FileWatcher: @unchecked Sendable {
             await departed(half.path, isDirectory: half.isDirectory)
         }
         let due = tracker.due(now: time, sizeOf: Self.size)
-        for (path, _) in due { known.insert(path) }
+        for (path, _) in due { tree.insertFile(path) }
         // Appended together so they share the journal's group commits.
         await emitAll(due.map { (change: $0.change == .created ? "fs.created" : "fs.modified", path: $0.path) })
     }
@@ -203,16 +201,9 @@ public final class FileWatcher: @unchecked Sendable {
                 $0.lastRescanSeconds = seconds
             }
         }
-        let before = known
-        var seen = KnownFiles()
-        for root in settings.roots { rescan(root, seen: &seen) }
-        for path in seen.subtracting(before) {
-            tracker.observed(path, .created, size: Self.size(path), now: now())
-        }
-        for path in before.subtracting(seen) {
-            known.remove(path)
-            await emit("fs.deleted", path)
-        }
+        var deleted: [String] = []
+        for root in settings.roots { rescan(root, deleted: &deleted) }
+        for path in deleted { await emit("fs.deleted", path) }
         await emit("herald.watch.overflow", settings.roots.first ?? "", source: .herald)
     }
 
@@ -220,7 +211,7 @@ public final class FileWatcher: @unchecked Sendable {
 
     private func startPolling(_ root: String, interval: Duration) {
         var tree = PolledTree(root: root, interval: interval, now: now())
-        for path in tree.scan(excluding: settings.excludes, now: now()).created { known.insert(path) }
+        for path in tree.scan(excluding: settings.excludes, now: now()).created { self.tree.insertFile(path) }
         polled.append(tree)
     }
 
@@ -229,7 +220,7 @@ public final class FileWatcher: @unchecked Sendable {
         let time = now()
         for path in diff.created { tracker.observed(path, .created, size: Self.size(path), now: time) }
         for path in diff.modified {
-            tracker.observed(path, known.contains(path) ? .modified : .created, size: Self.size(path), now: time)
+            tracker.observed(path, tree.containsFile(path) ? .modified : .created, size: Self.size(path), now: time)
         }
         for (from, to) in diff.moved { await moved(from: from, to: to, isDirectory: false) }
         for path in diff.deleted { await departed(path, isDirectory: false) }
@@ -283,6 +274,7 @@ public final class FileWatcher: @unchecked Sendable {
             logger.error("cannot watch a directory", metadata: ["watch.path": "\(directory)", "error": "\(error)"])
             return
         }
+        var names: [String] = []
         for entry in DirectoryListing.entries(directory) {
             let path = directory + "/" + entry.name
             if settings.excludes(path) { continue }
@@ -291,19 +283,40 @@ public final class FileWatcher: @unchecked Sendable {
             } else if reportFiles {
                 tracker.observed(path, .created, size: Self.size(path), now: now())
             } else {
-                known.insert(path)
+                names.append(entry.name)
             }
         }
+        tree.insertFiles(names, in: directory)
     }
 
-    private func rescan(_ directory: String, seen: inout KnownFiles) {
+    /// Compares a directory (and those below it) with what is known: files not known yet are
+    /// observed as created, known files and directories no longer there are forgotten and their
+    /// files added to `deleted`.
+    private func rescan(_ directory: String, deleted: inout [String]) {
         if tree.descriptor(of: directory) == nil, let watch = try? source?.addWatch(directory) {
             tree.add(watch, path: directory)
         }
+        var knownNames = Set(tree.fileNames(in: directory))
+        var knownDirectories = Set(tree.subdirectories(of: directory))
         for entry in DirectoryListing.entries(directory) {
             let path = directory + "/" + entry.name
             if settings.excludes(path) { continue }
-            if entry.isDirectory { rescan(path, seen: &seen) } else { seen.insert(path) }
+            if entry.isDirectory {
+                knownDirectories.remove(path)
+                rescan(path, deleted: &deleted)
+            } else if knownNames.remove(entry.name) == nil {
+                tracker.observed(path, .created, size: Self.size(path), now: now())
+            }
+        }
+        for name in knownNames.sorted() {
+            let path = directory + "/" + name
+            tree.removeFile(path)
+            deleted.append(path)
+        }
+        for gone in knownDirectories.sorted() {
+            for descriptor in tree.descriptors(under: gone) { source?.removeWatch(descriptor) }
+            deleted += tree.files(under: gone)
+            tree.removeTree(gone)
         }
     }
 

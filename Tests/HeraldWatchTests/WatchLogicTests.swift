@@ -19,6 +19,49 @@ import Testing
         #expect(tree.remove(4) == "/media/tv/Show (2019)/Season 1")
         #expect(tree.count == 4)
     }
+
+    @Test func knownFilesFollowTheirDirectory() {
+        var tree = WatchTree()
+        tree.add(1, path: "/media")
+        tree.add(2, path: "/media/tv/Show")
+        tree.insertFiles(["e01.mkv", "e02.mkv"], in: "/media/tv/Show")
+        tree.insertFile("/media/tv/Show/e03.mkv")
+        tree.insertFile("/media/tv-4k/other.mkv")
+        #expect(tree.containsFile("/media/tv/Show/e02.mkv"))
+        #expect(!tree.containsFile("/media/tv/Show/e0"), "a prefix of a name is not the name")
+        #expect(!tree.containsFile("/media/tv/Show/e02.mkv/e01.mkv"))
+        tree.rename("/media/tv/Show", to: "/media/Show")
+        #expect(tree.path(of: 2, name: "e01.mkv") == "/media/Show/e01.mkv")
+        #expect(
+            tree.files(under: "/media") == [
+                "/media/Show/e01.mkv", "/media/Show/e02.mkv", "/media/Show/e03.mkv", "/media/tv-4k/other.mkv",
+            ])
+        let removed = tree.removeFile("/media/Show/e02.mkv")
+        let removedTwice = tree.removeFile("/media/Show/e02.mkv")
+        #expect(removed)
+        #expect(!removedTwice, "already forgotten")
+        #expect(tree.fileNames(in: "/media/Show") == ["e01.mkv", "e03.mkv"])
+        #expect(Set(tree.subdirectories(of: "/media")) == ["/media/Show", "/media/tv", "/media/tv-4k"])
+        tree.removeTree("/media/Show")
+        #expect(tree.path(of: 2) == nil, "its descriptor went with it")
+        #expect(tree.files(under: "/media") == ["/media/tv-4k/other.mkv"])
+        #expect(tree.count == 1)
+    }
+
+    @Test func aLargeDirectoryKeepsEveryName() {
+        var tree = WatchTree()
+        tree.add(1, path: "/")
+        let names = (0..<500).map { "track \($0).flac" }
+        for name in names.prefix(10) { tree.insertFile("/music/" + name) }
+        tree.insertFiles(Array(names.dropFirst(10)), in: "/music")
+        #expect(names.allSatisfy { tree.containsFile("/music/" + $0) })
+        #expect(tree.fileNames(in: "/music").count == 500)
+        let removed = tree.removeFile("/music/track 7.flac")
+        #expect(removed)
+        #expect(!tree.containsFile("/music/track 7.flac"))
+        #expect(tree.containsFile("/music/track 70.flac"))
+        #expect(tree.path(of: 1, name: "music") == "/music")
+    }
 }
 
 @Suite struct SettleTrackerTests {
