@@ -153,4 +153,54 @@ import Testing
             #expect(!engine.decisions(for: event).isEmpty == traced, "\(condition)")
         }
     }
+
+    @Test func specialisedLeavesAgreeWithTheTracedTreeOnAwkwardText() throws {
+        let titles: [String?] = [
+            nil, "", "Pilot", "pilot", "Caf\u{E9}", "Cafe\u{301}", "\u{212A}elvin", "Kelvin", "Line\r\nBreak", "Line\r",
+        ]
+        let pathSets: [[String]] = [
+            [], ["/tv/Show/e.mkv"], ["/tv-4k/Show/e.MKV", "/tv/Other/x.part"], ["\\\\nas\\tv\\Show\\e.mkv"], ["/tv"],
+            ["/T\u{E9}l\u{E9}/S\u{E9}rie/e.mkv"], ["/Te\u{301}le\u{301}/e.mkv"],
+        ]
+        let operands = ["Pilot", "Caf\u{E9}", "Kelvin", "Line\r", "", "P", "ot", "e"]
+        var leaves: [Condition] = [
+            leaf(.title, .exists(true)), leaf(.title, .exists(false)), leaf(.path, .exists(true)),
+            leaf(.season, .exists(false)), leaf(.episode, .integerIn([2, 5])), leaf(.year, .between(2000, 2020)),
+            leaf(.season, .lessThan(2)), leaf(.season, .atLeast(1)), leaf(.episode, .greaterThan(2)),
+            leaf(.episode, .atMost(1)), leaf(.year, .integerEquals(2019)),
+            leaf(.fileExtension, .oneOf(["mkv", "part"])), leaf(.fileExtension, .equals("mkv")),
+            leaf(.title, .oneOf(operands)), leaf(.title, .contains("ELV")),
+        ]
+        for operand in operands {
+            leaves += [
+                leaf(.title, .equals(operand)), leaf(.title, .prefix(operand)), leaf(.title, .suffix(operand)),
+            ]
+        }
+        for root in ["/", "/tv", "/tv/", "/tv/Show", "//nas/tv", "/T\u{E9}l\u{E9}", "/Te\u{301}le\u{301}", "/t"] {
+            leaves.append(leaf(.path, .under(PathRoot(root))))
+        }
+        let rules = try leaves.enumerated().map { try rule("r\($0)", $1) }
+        let engine = RuleEngine(rules: rules, timeZone: TimeZone(identifier: "UTC")!)
+        var checked = 0
+        for title in titles {
+            for paths in pathSets {
+                let event = Event(
+                    source: .sonarr, kind: "sonarr.download", paths: paths,
+                    media: MediaInfo(
+                        type: .episode, title: title, year: 2019, show: "Show", season: 1, episodes: [2, 3]))
+                let fast = Set(engine.decisions(for: event).map(\.rule))
+                let traced = Set(engine.explain(event).filter { $0.outcome == .matched }.map(\.rule.name))
+                #expect(fast == traced, "title \(String(reflecting: title)), paths \(paths)")
+                checked += 1
+            }
+        }
+        #expect(checked == titles.count * pathSets.count)
+        // The cases the byte comparison must not get wrong on its own.
+        let kelvin = Event(source: .sonarr, kind: "x", media: MediaInfo(title: "\u{212A}elvin"))
+        #expect(try holds(leaf(.title, .equals("Kelvin")), kelvin), "canonically equivalent (Kelvin sign)")
+        let combining = Event(source: .sonarr, kind: "x", media: MediaInfo(title: "Cafe\u{301}"))
+        #expect(try !holds(leaf(.title, .prefix("Cafe")), combining), "the accent belongs to the last character")
+        let crlf = Event(source: .sonarr, kind: "x", media: MediaInfo(title: "Line\r\nBreak"))
+        #expect(try !holds(leaf(.title, .prefix("Line\r")), crlf), "\\r\\n is one character")
+    }
 }

@@ -10,13 +10,13 @@ public struct RuleEngine: Sendable {
     /// The zone in which `time` and `weekday` leaves read the event's arrival time.
     public let timeZone: TimeZone
 
-    /// Each rule's condition, laid out flat for `decisions(for:)`.
-    let programs: [ConditionProgram]
+    /// Every rule's condition, laid out flat and specialised for `decisions(for:)`.
+    let program: ConditionProgram
 
     public init(rules: [Rule], timeZone: TimeZone = .current) {
         self.rules = rules
         self.timeZone = timeZone
-        programs = rules.map { ConditionProgram($0.condition) }
+        program = ConditionProgram(rules.map(\.condition))
     }
 
     /// The actions matching rules take for an event, in rule order.
@@ -44,15 +44,17 @@ public struct RuleEngine: Sendable {
             index.rulesByKind[event.kind] = applicable
         }
         guard !applicable.isEmpty else { return [] }
-        var decisions: [Decision] = []
         let values = EventFieldValues(event: event, timeZone: timeZone)
-        for ruleIndex in applicable {
-            guard programs[ruleIndex].holds(values) else { continue }
-            let rule = rules[ruleIndex]
-            decisions += rule.actions.map { Decision(rule: rule.name, action: $0) }
-            if rule.stop { break }
+        let table = EventFieldTable(values, fields: program.fields)
+        return program.withEvaluator(table, values) { holds in
+            var decisions: [Decision] = []
+            for ruleIndex in applicable where holds(ruleIndex) {
+                let rule = rules[ruleIndex]
+                decisions += rule.actions.map { Decision(rule: rule.name, action: $0) }
+                if rule.stop { break }
+            }
+            return decisions
         }
-        return decisions
     }
 
     /// Every rule's verdict with a per-leaf trace.
