@@ -14,6 +14,7 @@ public struct RuleDispatch: Sendable {
     let logger: Logger
     let now: @Sendable () -> Date
     private let engines = EngineCache()
+    private let scanQueues = ScanQueueCache()
 
     public init(configuration: Reloadable<HeraldConfiguration>, logger: Logger, now: @escaping @Sendable () -> Date) {
         self.configuration = configuration
@@ -32,7 +33,7 @@ public struct RuleDispatch: Sendable {
                 sections[server.name] = try AppDatabase.sections(db, server: server.name)
             }
             let now = now()
-            let scans = ScanBatch(db)
+            let scans = try ScanBatch(db, cache: scanQueues)
             var kinds = RuleEngine.KindIndex()
             for entry in entries {
                 var item: NotificationItem?

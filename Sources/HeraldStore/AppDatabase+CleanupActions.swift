@@ -190,7 +190,7 @@ extension AppDatabase {
 
     private static func queueScans(_ record: CleanupActionRecord, db: Database, spec: ScanActionSpec, now: Date) throws
     {
-        let batch = ScanBatch(db)
+        let batch = try ScanBatch(db)
         for scan in record.scans {
             try batch.enqueue(
                 server: scan.server, section: scan.section, folder: scan.folder, localFolder: scan.localFolder,

@@ -9,7 +9,7 @@ import HeraldCore
 /// it needs them, indexes them by folder, hands the coalescer only the relevant candidates (the
 /// same folder, its ancestors, or its descendants) and records the net changes at `flush`.
 public final class ScanBatch {
-    private struct Queue {
+    struct Queue {
         private(set) var byFolder: [String: PendingScan] = [:]
         /// How many queued folders lie strictly inside each folder, so "is anything queued below
         /// this new folder?" is one lookup instead of a pass over the whole queue.
@@ -21,6 +21,8 @@ public final class ScanBatch {
         mutating func put(_ scan: PendingScan) {
             if byFolder.updateValue(scan, forKey: scan.folder) == nil { count(scan.folder, by: 1) }
         }
+
+        mutating func setID(_ id: Int64, of folder: String) { byFolder[folder]?.id = id }
 
         mutating func remove(_ folder: String) {
             if byFolder.removeValue(forKey: folder) != nil { count(folder, by: -1) }
@@ -43,9 +45,18 @@ public final class ScanBatch {
     /// Section keys per server and folder, worked out once per batch (a season's files share a folder).
     private var sectionKeys: [String: [String]] = [:]
     private let db: Database
+    private let cache: ScanQueueCache?
 
-    public init(_ db: Database) {
+    /// - Parameter cache: Where the dispatcher keeps the queues between its batches; they are
+    ///   taken from it only if nothing changed the scan queue since they were put back.
+    public init(_ db: Database, cache: ScanQueueCache? = nil) throws {
         self.db = db
+        self.cache = cache
+        if let cache { queues = try cache.take(generation: Self.generation(db)) ?? [:] }
+    }
+
+    static func generation(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT value FROM scan_queue_generation WHERE id = 1")) ?? 0
     }
 
     /// Queues the scans a `scan` action asks for (see `AppDatabase.scheduleScans` for the rules).
@@ -140,7 +151,7 @@ public final class ScanBatch {
 
     /// Writes the net changes of the batch.
     public func flush() throws {
-        for queue in queues.values {
+        for (key, var queue) in queues {
             var changes: [ScanQueueChange] = queue.deleted.map { .delete(id: $0) }
             var origins: [(event: String, rule: String)] = Array(repeating: ("", ""), count: changes.count)
             for folder in queue.changed {
@@ -150,7 +161,19 @@ public final class ScanBatch {
             }
             for (change, origin) in zip(changes, origins) {
                 try AppDatabase.apply([change], db, eventID: origin.event, rule: origin.rule)
+                // A scan kept for the next batch must know its row, or it would be inserted twice.
+                if case .insert(let scan) = change, cache != nil { queue.setID(db.lastInsertedRowID, of: scan.folder) }
             }
+            queue.origin.removeAll()
+            queue.deleted.removeAll()
+            queue.changed.removeAll()
+            queues[key] = queue
+        }
+        if let cache {
+            // Handed back only once the transaction committed: after a rollback the cache stays
+            // empty and the next batch reads the queues again.
+            let (kept, generation) = (queues, try Self.generation(db))
+            db.afterNextTransaction { _ in cache.put(kept, generation: generation) }
         }
         queues.removeAll()
     }

@@ -21,8 +21,7 @@ public enum ScanPlanner {
     /// The folder to scan for one path of an event (before rewrites).
     public static func folder(for path: String, kind: String) -> String {
         let trimmed = PathMatching.normalised(path)
-        if isDeletion(kind) && !isFile(trimmed) { return LibraryPath.parent(of: trimmed) }
-        return isFile(trimmed) ? LibraryPath.parent(of: trimmed) : trimmed
+        return isDeletion(kind) || isFile(trimmed) ? LibraryPath.parent(of: trimmed) : trimmed
     }
 
     static func isFile(_ path: String) -> Bool {
@@ -36,13 +35,22 @@ public enum ScanPlanner {
 
     /// The distinct folders an event asks to scan, as Herald sees them and as Plex does.
     public static func targets(for event: Event, server: PlexServerSettings) -> [(local: String, plex: String)] {
-        var seen: Set<String> = []
         var targets: [(local: String, plex: String)] = []
-        for path in event.paths + (event.kind.hasSuffix(".rename") ? event.previousPaths : []) where !path.isEmpty {
+        // Most events name one path: the set of folders seen is made only when there are several.
+        var seen: Set<String>?
+        func add(_ path: String) {
+            guard !path.isEmpty else { return }
             let local = folder(for: path, kind: event.kind)
             let plex = PathMatching.normalised(PathRewrite.apply(server.rewrites, to: local))
-            if seen.insert(plex).inserted { targets.append((local, plex)) }
+            if targets.isEmpty {
+                targets.append((local, plex))
+                return
+            }
+            if seen == nil { seen = Set(targets.map(\.plex)) }
+            if seen!.insert(plex).inserted { targets.append((local, plex)) }
         }
+        for path in event.paths { add(path) }
+        if event.kind.hasSuffix(".rename") { for path in event.previousPaths { add(path) } }
         return targets
     }
 
