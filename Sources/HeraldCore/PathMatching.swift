@@ -29,25 +29,32 @@ public enum PathMatching {
         let last = bytes.last
         guard hasBackslash || (bytes.count > 1 && (last == slash || last == backslash)) else { return path }
         var output = Array(bytes)
-        if hasBackslash {
-            for index in output.indices where output[index] == backslash { output[index] = slash }
-        }
-        while output.count > 1, output.last == slash { output.removeLast() }
+        normalise(&output, from: 0)
         return String(decoding: output, as: UTF8.self)
+    }
+
+    /// `normalised`, in place, for a path appended to `bytes` at `start`.
+    static func normalise(_ bytes: inout [UInt8], from start: Int) {
+        for index in start..<bytes.count where bytes[index] == backslash { bytes[index] = slash }
+        while bytes.count - start > 1, bytes.last == slash { bytes.removeLast() }
+    }
+
+    /// `fileExtension`, appended to `bytes` without making a string; false when there is none.
+    static func appendFileExtension(of path: String, to bytes: inout [UInt8]) -> Bool {
+        var view = path.utf8[...]
+        while let last = view.last, last == slash || last == backslash { view = view.dropLast() }
+        guard let dot = view.lastIndex(of: UInt8(ascii: ".")) else { return false }
+        let nameStart =
+            view.lastIndex(where: { $0 == slash || $0 == backslash }).map { view.index(after: $0) } ?? view.startIndex
+        guard dot > nameStart, view.index(after: dot) < view.endIndex else { return false }
+        for byte in view[view.index(after: dot)...] { bytes.append(byte >= 65 && byte <= 90 ? byte + 32 : byte) }
+        return true
     }
 
     /// The lower-cased extension of a path's last component (`mkv`), or nil when it has none.
     public static func fileExtension(_ path: String) -> String? {
-        var bytes = path.utf8[...]
-        while let last = bytes.last, last == slash || last == backslash { bytes = bytes.dropLast() }
-        guard let dot = bytes.lastIndex(of: UInt8(ascii: ".")) else { return nil }
-        let nameStart =
-            bytes.lastIndex(where: { $0 == slash || $0 == backslash }).map { bytes.index(after: $0) }
-            ?? bytes.startIndex
-        // A leading dot (`.hidden`) is a name, not an extension; so is a trailing one.
-        guard dot > nameStart, bytes.index(after: dot) < bytes.endIndex else { return nil }
-        let suffix = bytes[bytes.index(after: dot)...]
-        if !suffix.contains(where: { $0 >= 65 && $0 <= 90 }) { return String(Substring(suffix)) }
-        return String(decoding: suffix.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
+        var bytes: [UInt8] = []
+        guard appendFileExtension(of: path, to: &bytes) else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

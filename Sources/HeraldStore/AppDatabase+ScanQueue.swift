@@ -34,7 +34,13 @@ extension AppDatabase {
     }
 
     /// Applies the coalescer's decisions inside a dispatch transaction.
-    public static func apply(_ changes: [ScanQueueChange], _ db: Database, eventID: String, rule: String) throws {
+    ///
+    /// - Parameter counted: Whether updates raise the scan queue's change count. Only the
+    ///   dispatcher's batch, which keeps its queues in memory, leaves it alone (`ScanQueueCache`).
+    public static func apply(
+        _ changes: [ScanQueueChange], _ db: Database, eventID: String, rule: String, counted: Bool = true
+    ) throws {
+        var updated = false
         for change in changes {
             switch change {
             case .insert(let scan):
@@ -51,13 +57,24 @@ extension AppDatabase {
                     ])
             case .update(let scan):
                 try db.cachedStatement(
-                    sql: "UPDATE scan_request SET deadline = ?, priority = ? WHERE id = ? AND status = 'pending'"
+                    sql: """
+                        UPDATE scan_request SET deadline = ?, priority = ? WHERE id = ? AND status = 'pending'
+                        """
                 ).execute(arguments: [scan.deadline.timeIntervalSince1970, scan.priority, scan.id])
+                updated = true
             case .delete(let id):
                 try db.cachedStatement(sql: "DELETE FROM scan_request WHERE id = ? AND status = 'pending'")
                     .execute(arguments: [id])
             }
         }
+        if updated && counted { try countScanQueueChange(db) }
+    }
+
+    /// Records that the scan queue changed. Every UPDATE of `scan_request` calls it (inserts and
+    /// deletes are counted by triggers): a dispatcher holding the queues in memory reads them
+    /// again after any change it did not make itself.
+    static func countScanQueueChange(_ db: Database) throws {
+        try db.cachedStatement(sql: "UPDATE scan_queue_generation SET value = value + 1 WHERE id = 1").execute()
     }
 
     /// The most urgent scan of a server that is due at `now`: highest priority, then earliest deadline.
@@ -96,6 +113,7 @@ extension AppDatabase {
     /// Records the outcome of an attempt.
     public func resolveScan(id: Int64, _ resolution: ScanResolution) async throws {
         try await writer.write { db in
+            try Self.countScanQueueChange(db)
             switch resolution {
             case .issued(let date):
                 try db.execute(

@@ -160,7 +160,7 @@ public final class ScanBatch {
                 origins.append(queue.origin[folder] ?? ("", ""))
             }
             for (change, origin) in zip(changes, origins) {
-                try AppDatabase.apply([change], db, eventID: origin.event, rule: origin.rule)
+                try AppDatabase.apply([change], db, eventID: origin.event, rule: origin.rule, counted: cache == nil)
                 // A scan kept for the next batch must know its row, or it would be inserted twice.
                 if case .insert(let scan) = change, cache != nil { queue.setID(db.lastInsertedRowID, of: scan.folder) }
             }

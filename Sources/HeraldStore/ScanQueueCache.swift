@@ -4,11 +4,12 @@ import Synchronization
 ///
 /// A burst of events (a library import, a season pack) is dispatched in batches of about a
 /// thousand; reading every pending scan of a section again for each batch cost about a seventh
-/// of dispatch. The queues are valid only while nothing else changed the scan queue: SQLite
-/// triggers count every insert, update and delete of `scan_request` (`scan_queue_generation`),
-/// and the queues are handed back only with the count they match, after their transaction
-/// committed. Anything else (the scan worker, retention, another process, a rolled back batch)
-/// moves the count or leaves the cache empty, and the next batch reads the queues again.
+/// of dispatch. The queues are valid only while nothing else changed the scan queue:
+/// `scan_queue_generation` counts every change of `scan_request` (inserts and deletes through
+/// triggers, updates through `AppDatabase.countScanQueueChange`), and the queues are handed back
+/// only with the count they match, after their transaction committed. Anything else (the scan
+/// worker, retention, another process, a rolled back batch) moves the count or leaves the cache
+/// empty, and the next batch reads the queues again.
 public final class ScanQueueCache: Sendable {
     private struct Entry {
         var generation: Int64

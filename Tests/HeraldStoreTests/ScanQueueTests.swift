@@ -86,6 +86,18 @@ import Testing
         scans = try await database.scanRequests(server: "home")
         #expect(scans.filter { $0.status == "pending" }.map(\.scan.folder).sorted() == ["/tv/A", "/tv/B", "/tv/C"])
         #expect(scans.first { $0.scan.folder == "/tv/C" }?.scan.firstSeen == t0.addingTimeInterval(70))
+
+        // Herald's own work (a cleanup action) raises the priority of a kept scan: the next batch
+        // sees it rather than writing the old priority back.
+        _ = try await database.writer.write { db in
+            try AppDatabase.scheduleScans(
+                db, event: event(["/tv/B/e3.mkv"]),
+                spec: ScanActionSpec(wait: .seconds(30), maxWait: .seconds(600), priority: 7),
+                servers: [server], sections: sections, rule: "cleanup", now: t0.addingTimeInterval(75))
+        }
+        try await batch(database, cache, ["/tv/B/e4.mkv"], at: 80)
+        scans = try await database.scanRequests(server: "home")
+        #expect(scans.first { $0.scan.folder == "/tv/B" && $0.status == "pending" }?.scan.priority == 7)
     }
 
     @Test func laterBatchesMergeWithStoredScans() async throws {

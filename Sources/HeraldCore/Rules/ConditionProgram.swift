@@ -156,15 +156,22 @@ struct ConditionProgram: Sendable {
     func withEvaluator<Result>(
         _ table: borrowing EventFieldTable, _ values: EventFieldValues, _ body: ((Int) -> Bool) -> Result
     ) -> Result {
-        pool.withUnsafeBufferPointer { pool in
-            table.text.withUnsafeBufferPointer { text in
-                table.spans.withUnsafeBufferPointer { spans in
-                    table.integers.withUnsafeBufferPointer { integers in
-                        table.ranges.withUnsafeBufferPointer { ranges in
-                            let context = Context(
-                                pool: pool, text: text, spans: spans, integers: integers, ranges: ranges,
-                                plainFields: table.plainFields, values: values)
-                            return body { evaluate(Int(roots[$0]), context) }
+        // Everything the evaluation reads, as buffers: no bounds checks on retained arrays and no
+        // reference counting inside the loop over rules.
+        nodes.withUnsafeBufferPointer { nodes in
+            leaves.withUnsafeBufferPointer { leaves in
+                pool.withUnsafeBufferPointer { pool in
+                    table.text.withUnsafeBufferPointer { text in
+                        table.spans.withUnsafeBufferPointer { spans in
+                            table.integers.withUnsafeBufferPointer { integers in
+                                table.ranges.withUnsafeBufferPointer { ranges in
+                                    let context = Context(
+                                        nodes: nodes, leaves: leaves, pool: pool, text: text, spans: spans,
+                                        integers: integers, ranges: ranges, plainFields: table.plainFields,
+                                        values: values)
+                                    return body { evaluate(Int(roots[$0]), context) }
+                                }
+                            }
                         }
                     }
                 }
@@ -173,6 +180,8 @@ struct ConditionProgram: Sendable {
     }
 
     private struct Context {
+        var nodes: UnsafeBufferPointer<Node>
+        var leaves: UnsafeBufferPointer<CompiledLeaf>
         var pool: UnsafeBufferPointer<UInt8>
         var text: UnsafeBufferPointer<UInt8>
         var spans: UnsafeBufferPointer<EventFieldTable.Span>
@@ -195,11 +204,12 @@ struct ConditionProgram: Sendable {
     }
 
     private func evaluate(_ index: Int, _ context: Context) -> Bool {
+        let nodes = context.nodes
         let node = nodes[index]
         let end = Int(node.end)
         switch node.op {
         case .leaf:
-            return test(leaves[Int(node.leaf)], context)
+            return test(context.leaves[Int(node.leaf)], context)
         case .not:
             return !evaluate(index + 1, context)
         case .all:
@@ -286,7 +296,13 @@ struct ConditionProgram: Sendable {
     )
         -> Bool
     {
-        guard let base = value.baseAddress, let other = operand.baseAddress else { return operand.isEmpty }
-        return memcmp(base + offset, other, operand.count) == 0
+        // Operands are short (a folder, an extension, a title): a loop that stops at the first
+        // difference beats calling memcmp.
+        var index = 0
+        while index < operand.count {
+            if value[offset + index] != operand[index] { return false }
+            index += 1
+        }
+        return true
     }
 }

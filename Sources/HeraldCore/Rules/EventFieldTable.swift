@@ -43,23 +43,56 @@ struct EventFieldTable {
     /// Lays out the `fields` of an event (other fields read as empty).
     init(_ values: EventFieldValues, fields: FieldSet) {
         ranges = Array(repeating: 0, count: 2 * Self.fieldCount)
+        let event = values.event
+        text.reserveCapacity(256)
         for (position, field) in EventField.allCases.enumerated() where fields.contains(FieldIndex(position)) {
+            let first = Int32(field.valueType == .string || field.valueType == .path ? spans.count : integers.count)
             var plain = true
-            switch values.values(of: field) {
-            case .strings(let list):
-                ranges[2 * position] = Int32(spans.count)
-                for value in list {
-                    let isPlain = Self.isPlain(value.utf8)
-                    plain = plain && isPlain
-                    spans.append(Span(start: Int32(text.count), count: Int32(value.utf8.count), plain: isPlain))
-                    text += value.utf8
-                }
-                ranges[2 * position + 1] = Int32(spans.count)
-            case .integers(let list):
-                ranges[2 * position] = Int32(integers.count)
-                integers += list
-                ranges[2 * position + 1] = Int32(integers.count)
+            func add(_ value: String?) {
+                guard let value else { return }
+                let isPlain = Self.isPlain(value.utf8)
+                plain = plain && isPlain
+                spans.append(Span(start: Int32(text.count), count: Int32(value.utf8.count), plain: isPlain))
+                text.append(contentsOf: value.utf8)
             }
+            func addPath(_ path: String) {
+                let start = text.count
+                text.append(contentsOf: path.utf8)
+                PathMatching.normalise(&text, from: start)
+                let isPlain = Self.isPlain(text[start...])
+                plain = plain && isPlain
+                spans.append(Span(start: Int32(start), count: Int32(text.count - start), plain: isPlain))
+            }
+            func add(_ value: Int?) { if let value { integers.append(value) } }
+            switch field {
+            case .source: add(event.source.rawValue)
+            case .kind: add(event.kind)
+            case .path: for path in event.paths { addPath(path) }
+            case .previousPath: for path in event.previousPaths { addPath(path) }
+            case .fileExtension:
+                for path in event.paths {
+                    let start = text.count
+                    guard PathMatching.appendFileExtension(of: path, to: &text) else { continue }
+                    let isPlain = Self.isPlain(text[start...])
+                    plain = plain && isPlain
+                    spans.append(Span(start: Int32(start), count: Int32(text.count - start), plain: isPlain))
+                }
+            case .mediaType: add(event.media.type?.rawValue)
+            case .title: add(event.media.title)
+            case .show: add(event.media.show)
+            case .year: add(event.media.year)
+            case .season: add(event.media.season)
+            case .episode: integers += event.media.episodes
+            case .user: add(event.user)
+            case .player: add(event.player)
+            case .library: add(event.media.library)
+            case .endpoint: add(event.endpoint)
+            case .time, .weekday:
+                if case .integers(let list) = values.values(of: field) { integers += list }
+            }
+            let isText = field.valueType == .string || field.valueType == .path
+            ranges[2 * position] = first
+            ranges[2 * position + 1] = Int32(isText ? spans.count : integers.count)
             if plain { plainFields.insert(FieldIndex(position)) }
         }
     }
