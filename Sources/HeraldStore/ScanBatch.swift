@@ -152,18 +152,22 @@ public final class ScanBatch {
     /// Writes the net changes of the batch.
     public func flush() throws {
         for (key, var queue) in queues {
-            var changes: [ScanQueueChange] = queue.deleted.map { .delete(id: $0) }
-            var origins: [(event: String, rule: String)] = Array(repeating: ("", ""), count: changes.count)
+            let counted = cache == nil
+            try AppDatabase.apply(queue.deleted.map { .delete(id: $0) }, db, eventID: "", rule: "", counted: counted)
+            var updates: [ScanQueueChange] = []
             for folder in queue.changed {
                 guard let scan = queue.byFolder[folder] else { continue }
-                changes.append(scan.id == nil ? .insert(scan) : .update(scan))
-                origins.append(queue.origin[folder] ?? ("", ""))
-            }
-            for (change, origin) in zip(changes, origins) {
-                try AppDatabase.apply([change], db, eventID: origin.event, rule: origin.rule, counted: cache == nil)
+                guard scan.id == nil else {
+                    updates.append(.update(scan))
+                    continue
+                }
+                let origin = queue.origin[folder] ?? ("", "")
+                try AppDatabase.apply([.insert(scan)], db, eventID: origin.event, rule: origin.rule, counted: counted)
                 // A scan kept for the next batch must know its row, or it would be inserted twice.
-                if case .insert(let scan) = change, cache != nil { queue.setID(db.lastInsertedRowID, of: scan.folder) }
+                if cache != nil { queue.setID(db.lastInsertedRowID, of: folder) }
             }
+            // Updates carry no origin: one statement for all of them.
+            try AppDatabase.apply(updates, db, eventID: "", rule: "", counted: counted)
             queue.origin.removeAll()
             queue.deleted.removeAll()
             queue.changed.removeAll()
