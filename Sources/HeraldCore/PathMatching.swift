@@ -41,20 +41,29 @@ public enum PathMatching {
 
     /// `fileExtension`, appended to `bytes` without making a string; false when there is none.
     static func appendFileExtension(of path: String, to bytes: inout [UInt8]) -> Bool {
-        var view = path.utf8[...]
-        while let last = view.last, last == slash || last == backslash { view = view.dropLast() }
-        guard let dot = view.lastIndex(of: UInt8(ascii: ".")) else { return false }
-        let nameStart =
-            view.lastIndex(where: { $0 == slash || $0 == backslash }).map { view.index(after: $0) } ?? view.startIndex
-        guard dot > nameStart, view.index(after: dot) < view.endIndex else { return false }
-        for byte in view[view.index(after: dot)...] { bytes.append(byte >= 65 && byte <= 90 ? byte + 32 : byte) }
+        guard let range = extensionRange(path) else { return false }
+        for byte in path.utf8[range] { bytes.append(byte >= 65 && byte <= 90 ? byte + 32 : byte) }
         return true
     }
 
     /// The lower-cased extension of a path's last component (`mkv`), or nil when it has none.
     public static func fileExtension(_ path: String) -> String? {
-        var bytes: [UInt8] = []
-        guard appendFileExtension(of: path, to: &bytes) else { return nil }
-        return String(decoding: bytes, as: UTF8.self)
+        guard let range = extensionRange(path) else { return nil }
+        let suffix = path.utf8[range]
+        // Usually already lower case, and short enough to be stored inline: no allocation.
+        if !suffix.contains(where: { $0 >= 65 && $0 <= 90 }) { return String(Substring(suffix)) }
+        return String(decoding: suffix.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
+    }
+
+    /// Where the extension of a path's last component lies (after the dot). A leading dot
+    /// (`.hidden`) is a name, not an extension; so is a trailing one.
+    private static func extensionRange(_ path: String) -> Range<String.Index>? {
+        var view = path.utf8[...]
+        while let last = view.last, last == slash || last == backslash { view = view.dropLast() }
+        guard let dot = view.lastIndex(of: UInt8(ascii: ".")) else { return nil }
+        let nameStart =
+            view.lastIndex(where: { $0 == slash || $0 == backslash }).map { view.index(after: $0) } ?? view.startIndex
+        guard dot > nameStart, view.index(after: dot) < view.endIndex else { return nil }
+        return view.index(after: dot)..<view.endIndex
     }
 }

@@ -57,7 +57,8 @@ extension AppDatabase {
                     ])
             case .update(let scan):
                 guard let id = scan.id else { continue }
-                updates += "\(updates.isEmpty ? "[" : ",")[\(id),\(scan.deadline.timeIntervalSince1970),\(scan.priority)]"
+                updates +=
+                    "\(updates.isEmpty ? "[" : ",")[\(id),\(scan.deadline.timeIntervalSince1970),\(scan.priority)]"
             case .delete(let id):
                 try db.cachedStatement(sql: "DELETE FROM scan_request WHERE id = ? AND status = 'pending'")
                     .execute(arguments: [id])

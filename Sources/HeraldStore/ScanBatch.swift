@@ -43,7 +43,7 @@ public final class ScanBatch {
 
     private var queues: [String: Queue] = [:]
     /// Section keys per server and folder, worked out once per batch (a season's files share a folder).
-    private var sectionKeys: [String: [String]] = [:]
+    private var sectionKeys: [String: [String: [String]]] = [:]
     private let db: Database
     private let cache: ScanQueueCache?
 
@@ -69,13 +69,12 @@ public final class ScanBatch {
         var count = 0
         for server in servers where spec.servers.isEmpty || spec.servers.contains(server.name) {
             for (local, folder) in ScanPlanner.targets(for: event, server: server) {
-                let cacheKey = server.name + "\u{0}" + folder
                 let matched: [String]
-                if let known = sectionKeys[cacheKey] {
+                if let known = sectionKeys[server.name]?[folder] {
                     matched = known
                 } else {
                     matched = ScanPlanner.sections(for: folder, in: sections[server.name] ?? []).map(\.key)
-                    sectionKeys[cacheKey] = matched
+                    sectionKeys[server.name, default: [:]][folder] = matched
                 }
                 for section in matched.isEmpty ? [""] : matched {
                     try enqueue(
