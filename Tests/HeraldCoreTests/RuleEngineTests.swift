@@ -179,7 +179,21 @@ import Testing
         for root in ["/", "/tv", "/tv/", "/tv/Show", "//nas/tv", "/T\u{E9}l\u{E9}", "/Te\u{301}le\u{301}", "/t"] {
             leaves.append(leaf(.path, .under(PathRoot(root))))
         }
-        let rules = try leaves.enumerated().map { try rule("r\($0)", $1) }
+        // Compound conditions too: the rule index skips rules by their `all`/`any` structure.
+        var compound: [Condition] = []
+        var generator = SystemRandomNumberGenerator.Seeded(seed: 42)
+        func pick() -> Condition { leaves[Int(generator.next() % UInt64(leaves.count))] }
+        for _ in 0..<150 {
+            switch generator.next() % 5 {
+            case 0: compound.append(.all([pick(), pick()]))
+            case 1: compound.append(.any([pick(), pick()]))
+            case 2: compound.append(.any([pick(), .all([pick(), pick()])]))
+            case 3: compound.append(.all([.any([pick(), pick()]), .not(pick())]))
+            default: compound.append(.any([.not(pick()), pick()]))
+            }
+        }
+        compound += [.all([]), .any([]), .any([.all([]), pick()])]
+        let rules = try (leaves + compound).enumerated().map { try rule("r\($0)", $1) }
         let engine = RuleEngine(rules: rules, timeZone: TimeZone(identifier: "UTC")!)
         var checked = 0
         for title in titles {
@@ -202,5 +216,22 @@ import Testing
         #expect(try !holds(leaf(.title, .prefix("Cafe")), combining), "the accent belongs to the last character")
         let crlf = Event(source: .sonarr, kind: "x", media: MediaInfo(title: "Line\r\nBreak"))
         #expect(try !holds(leaf(.title, .prefix("Line\r")), crlf), "\\r\\n is one character")
+    }
+}
+
+extension SystemRandomNumberGenerator {
+    /// A small deterministic generator (SplitMix64), so generated rule sets are the same every run.
+    struct Seeded: RandomNumberGenerator {
+        var state: UInt64
+
+        init(seed: UInt64) { state = seed }
+
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var value = state
+            value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+            return value ^ (value >> 31)
+        }
     }
 }

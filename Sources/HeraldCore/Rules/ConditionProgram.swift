@@ -50,6 +50,8 @@ struct ConditionProgram: Sendable {
     private(set) var slowLeaves: [Leaf] = []
     private var pool: [UInt8] = []
     private var operandSpans: [EventFieldTable.Span] = []
+    /// Which rules an event can match at all (set once every rule is laid out).
+    private var index: LeafIndex?
     private var operandIntegers: [Int] = []
     /// Where each rule's condition starts in `nodes`.
     private(set) var roots: [Int32] = []
@@ -61,6 +63,17 @@ struct ConditionProgram: Sendable {
             roots.append(Int32(nodes.count))
             emit(condition)
         }
+        index = LeafIndex(self)
+    }
+
+    /// A text operand's bytes.
+    func operand(_ start: Int32, _ count: Int32) -> [UInt8] {
+        Array(pool[Int(start)..<Int(start + count)])
+    }
+
+    /// The operands of an `in` leaf, as bytes.
+    func operands(ofList leaf: CompiledLeaf) -> [[UInt8]] {
+        operandSpans[Int(leaf.start)..<Int(leaf.start + leaf.count)].map { operand($0.start, $0.count) }
     }
 
     private mutating func emit(_ condition: Condition) {
@@ -169,7 +182,18 @@ struct ConditionProgram: Sendable {
                                         nodes: nodes, leaves: leaves, pool: pool, text: text, spans: spans,
                                         integers: integers, ranges: ranges, plainFields: table.plainFields,
                                         values: values)
-                                    return body { evaluate(Int(roots[$0]), context) }
+                                    guard let index, index.isUseful else {
+                                        return body { evaluate(Int(roots[$0]), context) }
+                                    }
+                                    let marked = index.marks(table)
+                                    return body { rule in
+                                        if let activators = index.activators[rule],
+                                            !activators.contains(where: { marked[Int($0)] })
+                                        {
+                                            return false
+                                        }
+                                        return evaluate(Int(roots[rule]), context)
+                                    }
                                 }
                             }
                         }
