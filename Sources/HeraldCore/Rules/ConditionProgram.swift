@@ -113,6 +113,9 @@ struct ConditionProgram: Sendable {
             compiled.count = Int32(operands.count)
             operandIntegers += operands
         }
+        func number(_ test: CompiledLeaf.Test, _ low: Int, _ high: Int = 0) {
+            (compiled.test, compiled.low, compiled.high) = (test, low, high)
+        }
         let isTimeField = leaf.field == .time || leaf.field == .weekday
         switch leaf.test {
         case .exists(let expected) where !isTimeField:
@@ -136,27 +139,15 @@ struct ConditionProgram: Sendable {
                     EventFieldTable.Span(start: Int32(pool.count), count: Int32(operand.utf8.count), plain: true))
                 pool += operand.utf8
             }
-        case .integerEquals(let value) where !isTimeField:
-            compiled.test = .integerEquals
-            compiled.low = value
+        case .integerEquals(let value) where !isTimeField: number(.integerEquals, value)
         case .integerIn(let operands) where !isTimeField:
             compiled.test = .integerIn
             integers(operands)
-        case .lessThan(let value) where !isTimeField:
-            compiled.test = .lessThan
-            compiled.low = value
-        case .atMost(let value) where !isTimeField:
-            compiled.test = .atMost
-            compiled.low = value
-        case .greaterThan(let value) where !isTimeField:
-            compiled.test = .greaterThan
-            compiled.low = value
-        case .atLeast(let value) where !isTimeField:
-            compiled.test = .atLeast
-            compiled.low = value
-        case .between(let low, let high) where !isTimeField:
-            compiled.test = .between
-            (compiled.low, compiled.high) = (low, high)
+        case .lessThan(let value) where !isTimeField: number(.lessThan, value)
+        case .atMost(let value) where !isTimeField: number(.atMost, value)
+        case .greaterThan(let value) where !isTimeField: number(.greaterThan, value)
+        case .atLeast(let value) where !isTimeField: number(.atLeast, value)
+        case .between(let low, let high) where !isTimeField: number(.between, low, high)
         default:
             break
         }
