@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import HeraldCore
 
@@ -26,9 +25,8 @@ public struct SignatureVerifier: Sendable {
     private func verifyGitHub(body: some Collection<UInt8>, header: (String) -> String?) throws(WebhookError) {
         guard let value = header("x-hub-signature-256") else { throw .badSignature("no X-Hub-Signature-256 header") }
         guard value.hasPrefix("sha256=") else { throw .badSignature("X-Hub-Signature-256 must start with 'sha256='") }
-        let key = SymmetricKey(data: Array(settings.secret.value.utf8))
-        let expected = Array(HMAC<SHA256>.authenticationCode(for: Array(body), using: key)).hexString
-        guard ConstantTime.equals(Array(value.dropFirst(7).lowercased().utf8), Array(expected.utf8)) else {
+        let expected = WebhookSigner.github(body: body, secret: settings.secret.value)
+        guard ConstantTime.equals(Array(value.lowercased().utf8), Array(expected.utf8)) else {
             throw .badSignature("X-Hub-Signature-256 does not match the body")
         }
     }
@@ -46,34 +44,10 @@ public struct SignatureVerifier: Sendable {
         guard abs(now.timeIntervalSince1970 - Double(seconds)) <= tolerance else {
             throw .badSignature("webhook-timestamp is outside the tolerance of \(Int(tolerance)) s")
         }
-        let key = SymmetricKey(data: Self.standardKey(settings.secret.value))
-        let signed = Array("\(id).\(timestamp).".utf8) + Array(body)
-        let expected = Data(HMAC<SHA256>.authenticationCode(for: signed, using: key)).base64EncodedString()
+        let expected = WebhookSigner.standard(id: id, timestamp: timestamp, body: body, secret: settings.secret.value)
         let matches = signatures.split(separator: " ").contains { candidate in
-            candidate.hasPrefix("v1,") && ConstantTime.equals(Array(candidate.dropFirst(3).utf8), Array(expected.utf8))
+            candidate.hasPrefix("v1,") && ConstantTime.equals(Array(candidate.utf8), Array(expected.utf8))
         }
         guard matches else { throw .badSignature("no v1 signature in webhook-signature matches the body") }
-    }
-
-    /// A `whsec_`-prefixed secret is base64; any other secret is used as its UTF-8 bytes.
-    static func standardKey(_ secret: String) -> [UInt8] {
-        if secret.hasPrefix("whsec_"), let data = Data(base64Encoded: String(secret.dropFirst(6))) {
-            return Array(data)
-        }
-        return Array(secret.utf8)
-    }
-}
-
-extension Collection<UInt8> {
-    /// Lower-case hexadecimal.
-    var hexString: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var output: [UInt8] = []
-        output.reserveCapacity(count * 2)
-        for byte in self {
-            output.append(digits[Int(byte >> 4)])
-            output.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: output, as: UTF8.self)
     }
 }

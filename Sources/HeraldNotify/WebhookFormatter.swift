@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import HeraldCore
 import Mustache
@@ -63,26 +62,5 @@ enum WebhookFormatter {
         }
         for (name, value) in target.headers { headers.append((name, value)) }
         return headers
-    }
-}
-
-/// Outgoing signatures.
-public enum WebhookSigner {
-    /// Standard Webhooks `v1,<base64 HMAC-SHA256(key, id.timestamp.body)>`; a `whsec_` secret's key
-    /// is its base64-decoded remainder.
-    public static func standard(id: String, timestamp: String, body: Data, secret: String) -> String {
-        var key = Array(secret.utf8)
-        if secret.hasPrefix("whsec_"), let decoded = Data(base64Encoded: String(secret.dropFirst(6))) {
-            key = Array(decoded)
-        }
-        let signed = Data("\(id).\(timestamp).".utf8) + body
-        let mac = HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: key))
-        return "v1," + Data(mac).base64EncodedString()
-    }
-
-    /// GitHub's `sha256=<hex HMAC-SHA256(secret, body)>`.
-    public static func github(body: Data, secret: String) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Array(secret.utf8)))
-        return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
     }
 }
