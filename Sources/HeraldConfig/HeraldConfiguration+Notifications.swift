@@ -81,8 +81,8 @@ extension HeraldConfiguration {
         channel.template = entry.string("template")
         if let severity = entry.choice("min_severity", as: Severity.self) { channel.minimumSeverity = severity }
         if let quiet = entry.mapping("quiet_hours") {
-            let start = quiet.string("from").flatMap(QuietHours.minutes)
-            let end = quiet.string("to").flatMap(QuietHours.minutes)
+            let start = quiet.string("from").flatMap(ClockTime.minutes)
+            let end = quiet.string("to").flatMap(ClockTime.minutes)
             if start == nil || end == nil {
                 reader.error(
                     "'\(path).quiet_hours' needs 'from' and 'to' as HH:MM (such as 22:00 and 07:30)", at: quiet.node)

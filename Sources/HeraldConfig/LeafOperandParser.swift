@@ -26,8 +26,9 @@ struct LeafOperandParser {
             }
             return .between(pair[0], pair[1])
         case ("between", .timeOfDay):
-            guard let list = node.sequence, list.count == 2, let start = list[0].scalar.flatMap({ minutes($0.string) }),
-                let end = list[1].scalar.flatMap({ minutes($0.string) }), start != end
+            guard let list = node.sequence, list.count == 2,
+                let start = list[0].scalar.flatMap({ ClockTime.minutes($0.string) }),
+                let end = list[1].scalar.flatMap({ ClockTime.minutes($0.string) }), start != end
             else { return fail("must be two different times, such as [\"22:00\", \"06:00\"]", node) }
             return .timeBetween(start, end)
         case ("in", .weekday), ("equals", .weekday):
@@ -93,14 +94,5 @@ struct LeafOperandParser {
         }
         let numbers = list.compactMap(integer)
         return numbers.count == list.count ? numbers : nil
-    }
-
-    /// `"22:00"` → 1320; nil unless HH:MM with valid hours and minutes.
-    private func minutes(_ text: String) -> Int? {
-        let parts = text.split(separator: ":")
-        guard parts.count == 2, let hours = Int(parts[0]), let minutes = Int(parts[1]), (0..<24).contains(hours),
-            (0..<60).contains(minutes)
-        else { return nil }
-        return hours * 60 + minutes
     }
 }

@@ -6,8 +6,7 @@ import Foundation
 public enum WebhookSigner {
     /// Standard Webhooks: `v1,<base64 HMAC-SHA256(key, id.timestamp.body)>`; a `whsec_` secret's
     /// key is its base64-decoded remainder, any other secret is used as its UTF-8 bytes.
-    public static func standard(id: String, timestamp: String, body: some Collection<UInt8>, secret: String) -> String
-    {
+    public static func standard(id: String, timestamp: String, body: some Collection<UInt8>, secret: String) -> String {
         var key = Array(secret.utf8)
         if secret.hasPrefix("whsec_"), let decoded = Data(base64Encoded: String(secret.dropFirst(6))) {
             key = Array(decoded)

@@ -30,11 +30,13 @@ import Testing
     }
 
     @Test func clockTimesParseStrictly() {
-        #expect(QuietHours.minutes("07:30") == 450)
-        #expect(QuietHours.minutes("7:05") == 425)
-        #expect(QuietHours.minutes("24:00") == nil)
-        #expect(QuietHours.minutes("7") == nil)
-        #expect(QuietHours.minutes("07:3") == nil)
+        #expect(ClockTime.minutes("07:30") == 450)
+        #expect(ClockTime.minutes("7:05") == 425)
+        #expect(ClockTime.minutes("24:00") == nil)
+        #expect(ClockTime.minutes("7") == nil)
+        #expect(ClockTime.minutes("07:3") == nil)
+        #expect(ClockTime.minutes("+7:30") == nil)
+        #expect(ClockTime.text(425) == "07:05")
     }
 
     @Test func theTokenBucketAllowsABurstThenPacesExactly() {

@@ -24,15 +24,6 @@ public struct QuietHours: Sendable, Equatable {
         self.mode = mode
     }
 
-    /// Parses `HH:MM` into minutes after midnight.
-    public static func minutes(_ text: String) -> Int? {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[0].count <= 2, parts[1].count == 2, let hours = Int(parts[0]),
-            let minutes = Int(parts[1]), (0..<24).contains(hours), (0..<60).contains(minutes)
-        else { return nil }
-        return hours * 60 + minutes
-    }
-
     /// Whether `date` falls inside the window.
     public func contains(_ date: Date, in zone: TimeZone) -> Bool {
         guard start != end else { return false }

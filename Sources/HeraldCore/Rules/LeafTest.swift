@@ -59,12 +59,11 @@ public enum LeafTest: Sendable, Equatable {
             "\(number)"
         case .integerIn(let list): "[" + list.map(String.init).joined(separator: ", ") + "]"
         case .between(let low, let high): "[\(low), \(high)]"
-        case .timeBetween(let start, let end): "[\(Self.clock(start)), \(Self.clock(end))]"
+        case .timeBetween(let start, let end): "[\(ClockTime.text(start)), \(ClockTime.text(end))]"
         case .weekdayIn(let days): "[" + days.map { Weekday.names[$0 - 1] }.joined(separator: ", ") + "]"
         }
     }
 
-    static func clock(_ minutes: Int) -> String { String(format: "%02d:%02d", minutes / 60, minutes % 60) }
 }
 
 /// A folder a path may be under, normalised once (separators, trailing slashes) when rules load.
