@@ -179,7 +179,7 @@ let package = Package(
         .testTarget(
             name: "HeraldAppTests",
             dependencies: [
-                "HeraldApp", "HeraldConfig", "HeraldCore", "HeraldStore", "HeraldTestSupport",
+                "HeraldApp", "HeraldConfig", "HeraldCore", "HeraldStore", "HeraldTestSupport", "HeraldWatch",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -34,7 +34,11 @@ struct WatchService: Service {
             try await cancelWhenGracefulShutdown {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
-                        try await watcher.run(ready: { [logger] in logger.info("watching the media folders") })
+                        try await watcher.run(ready: { [watcher, readiness, logger] in
+                            // `/readyz` shows the watches as soon as every directory is watched.
+                            readiness.watchUpdated(watcher.statistics)
+                            logger.info("watching the media folders")
+                        })
                     }
                     group.addTask { await publish() }
                     try await group.next()

@@ -4,6 +4,7 @@ import HeraldApp
 import HeraldCore
 import HeraldStore
 import HeraldTestSupport
+import HeraldWatch
 import HummingbirdTesting
 import NIOCore
 import Testing
@@ -110,10 +111,14 @@ import Testing
         try await plex.start()
         let harness = try DaemonHarness(extraYAML: Self.plexYAML(plex), rules: Self.rules)
         try await harness.run { client in
-            try await Task.sleep(for: .milliseconds(300))  // sections fetched while Plex is up
+            // Sections stored while Plex is up, however long a loaded machine takes to fetch them.
+            try await Self.waitUntil { try await !harness.daemon.database.sections(server: "home").isEmpty }
             await plex.stop()
             #expect(try await client.postJSON("/hooks/sonarr", Self.sonarrImport(episode: 1)).status == .accepted)
-            try await Task.sleep(for: .seconds(2))  // the wait ends and attempts fail
+            // The wait ends and an attempt fails.
+            try await Self.waitUntil {
+                try await (harness.daemon.database.scanRequests(server: "home").first?.attempts ?? 0) >= 1
+            }
             try await plex.start()
             try await Self.waitUntil { !plex.refreshes.isEmpty }
             try await Task.sleep(for: .milliseconds(500))
@@ -301,7 +306,7 @@ import Testing
               do: [scan: {server: home, wait: 1s, max_wait: 20s}]
             """
         try await Self.withPlex(rules: rules, extraYAML: yaml) { plex, harness, _ in
-            try await Task.sleep(for: .milliseconds(300))  // the watcher is up
+            try await Self.waitUntil { (harness.daemon.readiness.watch?.watches ?? 0) > 0 }  // every folder watched
             try FileManager.default.createDirectory(
                 atPath: media.path + "/Show/Season 01", withIntermediateDirectories: true)
             for episode in 1...24 {

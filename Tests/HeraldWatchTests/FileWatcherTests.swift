@@ -14,7 +14,7 @@ import Testing
         settle: Duration = .milliseconds(300), readPause: Duration = .zero, poll: Bool = false, watchLimit: Int? = nil,
         prepare: @Sendable (_ root: String) throws -> Void = { _ in },
         started: @Sendable (FileWatcher) -> Void = { _ in },
-        _ actions: @Sendable (_ root: String, _ outside: String) async throws -> Void,
+        _ actions: @Sendable (_ root: String, _ outside: String, _ journal: RecordingJournal) async throws -> Void,
         until: @Sendable ([Event]) -> Bool
     ) async throws -> [Event] {
         let directory = try TemporaryDirectory()
@@ -39,7 +39,7 @@ import Testing
         var iterator = ready.stream.makeAsyncIterator()
         _ = await iterator.next()
         started(watcher)
-        try await actions(root, elsewhere)
+        try await actions(root, elsewhere, journal)
         let deadline = ContinuousClock.now + .seconds(10)
         while ContinuousClock.now < deadline, !until(journal.events) { try await Task.sleep(for: .milliseconds(20)) }
         try await Task.sleep(for: .milliseconds(400))  // anything extra would show up now
@@ -59,7 +59,7 @@ import Testing
 
     @Test func filesInDirectoriesCreatedAtOnceAreEachReportedOnce() async throws {
         let events = try await Self.watch(
-            { root, _ in
+            { root, _, _ in
                 try FileManager.default.createDirectory(atPath: root + "/a/b/c", withIntermediateDirectories: true)
                 for name in ["1.mkv", "2.mkv", "3.srt"] { try Self.write(root + "/a/b/c/" + name) }
             }, until: { $0.count >= 3 })
@@ -74,7 +74,7 @@ import Testing
         // pause between writes into a quiet period.
         let events = try await Self.watch(
             settle: .milliseconds(700),
-            { root, _ in
+            { root, _, _ in
                 let handle = try FileHandle(
                     forWritingTo: URL(
                         fileURLWithPath: {
@@ -94,13 +94,13 @@ import Testing
 
     @Test func movesWithinIntoAndOutOfTheRoot() async throws {
         let events = try await Self.watch(
-            { root, outside in
+            { root, outside, journal in
                 try Self.write(root + "/old.mkv")
-                try await Task.sleep(for: .milliseconds(600))  // settled: now a known file
+                try await journal.waitFor(count: 1)  // settled: now a known file
                 try FileManager.default.moveItem(atPath: root + "/old.mkv", toPath: root + "/new.mkv")
                 try Self.write(outside + "/incoming.mkv")
                 try FileManager.default.moveItem(atPath: outside + "/incoming.mkv", toPath: root + "/incoming.mkv")
-                try await Task.sleep(for: .milliseconds(600))
+                try await journal.waitFor(count: 3)
                 try FileManager.default.moveItem(atPath: root + "/new.mkv", toPath: outside + "/left.mkv")
             }, until: { $0.count >= 4 })
         #expect(events.map(\.kind) == ["fs.created", "fs.moved", "fs.created", "fs.deleted"])
@@ -112,11 +112,11 @@ import Testing
 
     @Test func aRenamedDirectoryKeepsReportingUnderItsNewName() async throws {
         let events = try await Self.watch(
-            { root, _ in
+            { root, _, journal in
                 try FileManager.default.createDirectory(
                     atPath: root + "/Show/Season 1", withIntermediateDirectories: true)
                 try Self.write(root + "/Show/Season 1/e01.mkv")
-                try await Task.sleep(for: .milliseconds(600))
+                try await journal.waitFor(count: 1)
                 try FileManager.default.moveItem(atPath: root + "/Show", toPath: root + "/Show (2019)")
                 try Self.write(root + "/Show (2019)/Season 1/e02.mkv")
             }, until: { $0.count >= 3 })
@@ -128,7 +128,7 @@ import Testing
 
     @Test func aDirectoryMovedInWithContentReportsEachFile() async throws {
         let events = try await Self.watch(
-            { root, outside in
+            { root, outside, _ in
                 try FileManager.default.createDirectory(
                     atPath: outside + "/Film (2001)/Extras", withIntermediateDirectories: true)
                 try Self.write(outside + "/Film (2001)/film.mkv")
@@ -141,7 +141,7 @@ import Testing
 
     @Test func partialFilesNeverReportButTheirFinalRenameDoes() async throws {
         let events = try await Self.watch(
-            { root, outside in
+            { root, outside, _ in
                 try Self.write(root + "/movie.mkv.part", "partial")
                 try await Task.sleep(for: .milliseconds(500))
                 try FileManager.default.moveItem(atPath: root + "/movie.mkv.part", toPath: root + "/movie.mkv")
@@ -155,9 +155,9 @@ import Testing
 
     @Test func deletionsOfKnownFiles() async throws {
         let events = try await Self.watch(
-            { root, _ in
+            { root, _, journal in
                 try Self.write(root + "/gone.mkv")
-                try await Task.sleep(for: .milliseconds(600))
+                try await journal.waitFor(count: 1)
                 try FileManager.default.removeItem(atPath: root + "/gone.mkv")
                 try Self.write(root + "/flash.tmp.mkv")
                 try FileManager.default.removeItem(atPath: root + "/flash.tmp.mkv")
@@ -172,7 +172,7 @@ import Testing
             (try? "64".write(toFile: limitFile, atomically: false, encoding: .utf8)) != nil
         else { return }  // not allowed to change it here: nothing to prove
         defer { try? original.write(toFile: limitFile, atomically: false, encoding: .utf8) }
-        let events = try await Self.watch(readPause: .milliseconds(400)) { root, _ in
+        let events = try await Self.watch(readPause: .milliseconds(400)) { root, _, _ in
             try? original.write(toFile: limitFile, atomically: false, encoding: .utf8)
             for index in 0..<400 { try Self.write(root + "/flood-\(index).mkv") }
         } until: { events in
@@ -191,7 +191,7 @@ import Testing
                 try Self.write(root + "/old-name.mkv", "x")
                 try Self.write(root + "/doomed.mkv", "x")
             }
-        ) { root, _ in
+        ) { root, _, _ in
             try FileManager.default.createDirectory(atPath: root + "/Show/Season 1", withIntermediateDirectories: true)
             try Self.write(root + "/Show/Season 1/e01.mkv")
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: root + "/existing.mkv"))
@@ -226,7 +226,7 @@ import Testing
                 reason.withLock { $0 = watcher.degradedReason }
                 #expect(watcher.statistics.degradedReason != nil)
             }
-        ) { root, _ in
+        ) { root, _, _ in
             for show in 0..<5 { try Self.write(root + "/Show \(show)/Season 1/e01.mkv") }
         } until: {
             $0.count >= 5
