@@ -6,5 +6,5 @@ cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 scripts/install-deps.sh --bench
 # The binary as systemd/README.md installs it: the Swift runtime linked in.
-swift build -c release --product herald --static-swift-stdlib --scratch-path .build-static
+scripts/build-release.sh
 exec python3 bench/watch_bench.py --herald .build-static/release/herald --rounds "${1:-3}" --directories "${2:-50000}"

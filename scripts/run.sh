@@ -6,5 +6,5 @@ cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 
 scripts/install-deps.sh
-swift build -c release --product herald
-exec .build/release/herald serve --config "${HERALD_CONFIG:-samples/herald.yml}"
+scripts/build-release.sh
+exec .build-static/release/herald serve --config "${HERALD_CONFIG:-samples/herald.yml}"
