@@ -38,7 +38,7 @@ public struct StructuredLogHandler: LogHandler {
         var fields = metadata
         if let provided = metadataProvider?.get() { fields.merge(provided) { _, new in new } }
         if let extra = event.metadata { fields.merge(extra) { _, new in new } }
-        let timestamp = Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        let timestamp = Self.timestamp(Date())
         let line: String
         switch format {
         case .logfmt:
@@ -54,6 +54,24 @@ public struct StructuredLogHandler: LogHandler {
         // One write(2) per record keeps lines whole when several threads log at once.
         var bytes = Array((line + "\n").utf8)
         _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+    }
+
+    /// `2026-12-04T17:30:05.123Z`: UTC with milliseconds, put together by hand. Foundation's ISO
+    /// 8601 style resolves its time zone through ICU, which loaded ICU's code and data (about
+    /// 1 MiB resident) for the daemon's first log line.
+    static func timestamp(_ date: Date) -> String {
+        let interval = date.timeIntervalSince1970
+        var seconds = time_t(interval.rounded(.down))
+        let milliseconds = min(999, max(0, Int(((interval - Double(seconds)) * 1000).rounded(.down))))
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func padded(_ value: Int, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return padded(Int(parts.tm_year) + 1900, 4) + "-" + padded(Int(parts.tm_mon) + 1, 2) + "-"
+            + padded(Int(parts.tm_mday), 2) + "T" + padded(Int(parts.tm_hour), 2) + ":"
+            + padded(Int(parts.tm_min), 2) + ":" + padded(Int(parts.tm_sec), 2) + "." + padded(milliseconds, 3) + "Z"
     }
 
     /// Quotes a logfmt value when it holds spaces, quotes, `=` or control characters.

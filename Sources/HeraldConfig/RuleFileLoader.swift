@@ -102,7 +102,7 @@ public enum RuleFileLoader {
         let reader = ConfigReader(file: file, environment: environment)
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            root = try Yams.compose(yaml: yaml, ConfigReader.resolver)
         } catch let error as YamlError {
             throw ConfigError(diagnostics: [ConfigReader.diagnostic(for: error, file: file)])
         } catch {

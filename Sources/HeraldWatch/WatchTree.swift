@@ -19,8 +19,6 @@ public struct WatchTree: Sendable {
         var name: String
         /// Child directories, sorted by name.
         var children: [Int32] = []
-        /// The known files, `/`-separated; see `largeDirectories` past the limit.
-        var files: String = ""
     }
 
     /// Past this many files, a directory's names move to a set (lookups stay O(1) in huge folders).
@@ -28,9 +26,11 @@ public struct WatchTree: Sendable {
 
     private var nodes: [Node] = []
     private var freeNodes: [Int32] = []
-    private var nodeByDescriptor: [Int32: Int32] = [:]
+    private var nodeByDescriptor = DescriptorTable()
     private var rootNodes: [Int32] = []
     private var largeDirectories: [Int32: Set<String>] = [:]
+    /// The known files of each node, `/`-joined; see `largeDirectories` past the limit.
+    private var fileNames = NameArena()
 
     public init() {}
 
@@ -118,10 +118,10 @@ public struct WatchTree: Sendable {
     public mutating func insertFiles(_ names: [String], in directory: String) {
         guard !names.isEmpty else { return }
         let node = ensureNode(directory)
-        if nodes[Int(node)].files.isEmpty, largeDirectories[node] == nil, names.count <= Self.joinedNamesLimit,
+        if fileNames.names(of: node).isEmpty, largeDirectories[node] == nil, names.count <= Self.joinedNamesLimit,
             !names.contains(where: \.isEmpty)
         {
-            nodes[Int(node)].files = names.joined(separator: "/")
+            fileNames.set(node, to: Self.joined(names))
         } else {
             for name in names where !name.isEmpty { insert(name, in: node) }
         }
@@ -248,6 +248,7 @@ public struct WatchTree: Sendable {
             let descriptor = nodes[Int(each)].descriptor
             if descriptor >= 0, nodeByDescriptor[descriptor] == each { nodeByDescriptor[descriptor] = nil }
             largeDirectories[each] = nil
+            fileNames.set(each, to: EmptyCollection())
             nodes[Int(each)] = Node(parent: -1, descriptor: -1, name: "")
             freeNodes.append(each)
         }
@@ -286,7 +287,7 @@ public struct WatchTree: Sendable {
 
     private func contains(_ name: String, in node: Int32) -> Bool {
         if let large = largeDirectories[node] { return large.contains(name) }
-        return Self.range(of: name, in: nodes[Int(node)].files) != nil
+        return Self.range(of: name, in: fileNames.names(of: node)) != nil
     }
 
     private mutating func insert(_ name: String, in node: Int32) {
@@ -294,16 +295,18 @@ public struct WatchTree: Sendable {
             largeDirectories[node]!.insert(name)
             return
         }
-        if Self.range(of: name, in: nodes[Int(node)].files) != nil { return }
-        if nodes[Int(node)].files.isEmpty {
-            nodes[Int(node)].files = name
-        } else if nodes[Int(node)].files.utf8.count(where: { $0 == UInt8(ascii: "/") }) + 1 >= Self.joinedNamesLimit {
+        if contains(name, in: node) { return }
+        // The new list is built before the arena changes, so no slice of it is held meanwhile.
+        let (joined, count) = { (names: ArraySlice<UInt8>) -> ([UInt8], Int) in
+            (names.isEmpty ? [] : Array(names) + [Self.separator], names.count(where: { $0 == Self.separator }) + 1)
+        }(fileNames.names(of: node))
+        if !joined.isEmpty, count >= Self.joinedNamesLimit {
             var set = Set(names(in: node))
             set.insert(name)
             largeDirectories[node] = set
-            nodes[Int(node)].files = ""
+            fileNames.set(node, to: EmptyCollection())
         } else {
-            nodes[Int(node)].files += "/" + name
+            fileNames.set(node, to: joined + Array(name.utf8))
         }
     }
 
@@ -311,27 +314,37 @@ public struct WatchTree: Sendable {
         if largeDirectories[node] != nil {
             return largeDirectories[node]!.remove(name) != nil
         }
-        guard Self.range(of: name, in: nodes[Int(node)].files) != nil else { return false }
-        nodes[Int(node)].files = names(in: node).filter { $0 != name }.joined(separator: "/")
+        guard contains(name, in: node) else { return false }
+        fileNames.set(node, to: Self.joined(names(in: node).filter { $0 != name }))
         return true
     }
 
     private func names(in node: Int32) -> [String] {
         if let large = largeDirectories[node] { return Array(large) }
-        let files = nodes[Int(node)].files
-        if files.isEmpty { return [] }
-        return files.utf8.split(separator: UInt8(ascii: "/")).map { String(decoding: $0, as: UTF8.self) }
+        return fileNames.names(of: node).split(separator: Self.separator).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    private static let separator = UInt8(ascii: "/")
+
+    /// Names joined by `/`, as the arena keeps them.
+    private static func joined(_ names: [String]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(names.reduce(names.count) { $0 + $1.utf8.count })
+        for name in names {
+            if !bytes.isEmpty { bytes.append(separator) }
+            bytes.append(contentsOf: name.utf8)
+        }
+        return bytes
     }
 
     /// Where `name` sits in a `/`-separated list (the name's bytes, without separators).
-    private static func range(of name: String, in files: String) -> Range<String.UTF8View.Index>? {
+    private static func range(of name: String, in files: ArraySlice<UInt8>) -> Range<Int>? {
         let target = name.utf8
-        let bytes = files.utf8
-        var start = bytes.startIndex
-        while start < bytes.endIndex {
-            let end = bytes[start...].firstIndex(of: UInt8(ascii: "/")) ?? bytes.endIndex
-            if bytes[start..<end].elementsEqual(target) { return start..<end }
-            start = end == bytes.endIndex ? end : bytes.index(after: end)
+        var start = files.startIndex
+        while start < files.endIndex {
+            let end = files[start...].firstIndex(of: separator) ?? files.endIndex
+            if files[start..<end].elementsEqual(target) { return start..<end }
+            start = end == files.endIndex ? end : end + 1
         }
         return nil
     }

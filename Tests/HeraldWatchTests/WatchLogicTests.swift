@@ -62,6 +62,33 @@ import Testing
         #expect(tree.containsFile("/music/track 70.flac"))
         #expect(tree.path(of: 1, name: "music") == "/music")
     }
+
+    @Test func namesSurviveGrowthMovesAndCompaction() {
+        // Enough churn that the name buffer moves slices and compacts several times.
+        var tree = WatchTree()
+        tree.add(1, path: "/media")
+        var model: [String: Set<String>] = [:]
+        for round in 0..<6 {
+            for show in 0..<400 {
+                let directory = "/media/Show \(show)/Season \(round % 3)"
+                let name = "Show \(show) - S0\(round % 3)E\(round)\(show % 7) - a title long enough to matter.mkv"
+                tree.insertFile(directory + "/" + name)
+                model[directory, default: []].insert(name)
+                if show % 3 == 0, let victim = model[directory]?.sorted().first {
+                    let removed = tree.removeFile(directory + "/" + victim)
+                    #expect(removed)
+                    model[directory]?.remove(victim)
+                }
+            }
+            for show in stride(from: 0, to: 400, by: 5) { tree.removeTree("/media/Show \(show)") }
+            model = model.filter { key, _ in !(0..<400).contains { $0 % 5 == 0 && key.hasPrefix("/media/Show \($0)/") }
+            }
+        }
+        for (directory, names) in model {
+            #expect(Set(tree.fileNames(in: directory)) == names, "\(directory)")
+        }
+        #expect(!tree.containsFile("/media/Show 5/Season 0/Show 5 - S00E05 - a title long enough to matter.mkv"))
+    }
 }
 
 @Suite struct SettleTrackerTests {
