@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 
 scripts/install-deps.sh
+echo "== shell scripts"
+for script in scripts/*.sh bench/*.sh; do bash -n "$script"; done
 echo "== swift format lint"
 swift format lint --strict --recursive Sources Tests Package.swift
 echo "== systemd unit"
