@@ -30,10 +30,7 @@ measure() {
     if ((cold)); then sync; echo 1 >/proc/sys/vm/drop_caches; fi
     "$binary" serve --config "$work/herald.yml" >/dev/null 2>&1 &
     pid=$!
-    for _ in $(seq 1 1000); do
-        curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
-        sleep 0.01
-    done
+    "$(dirname "$0")/../scripts/wait-ready.sh" "$port" 10 || true
     sleep 2
     awk '/^(VmRSS|RssAnon|RssFile):/ {printf "%s %s ", $1, $2}' "/proc/$pid/status"
     kill "$pid"

@@ -45,10 +45,7 @@ valgrind --tool=callgrind --compress-pos=no --compress-strings=no \
     --callgrind-out-file="$work/callgrind.out" "$work/herald" serve --config "$work/herald.yml" \
     >"$work/valgrind.log" 2>&1 &
 pid=$!
-for _ in $(seq 1 600); do
-    curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
-    sleep 0.2
-done
+scripts/wait-ready.sh "$port" 120  # valgrind starts it ~50 times slower
 # Phase 1, what a start and an idle daemon run, is dumped on its own (callgrind.out.1) and listed
 # first: an idle daemon's code is then one compact block; phase 2 (the rest) follows it.
 sleep 3
