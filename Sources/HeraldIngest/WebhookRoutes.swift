@@ -144,7 +144,8 @@ public struct WebhookRoutes: Sendable {
 
     /// Reads a JSON body within `limit`, refusing other content types before reading anything.
     private func readJSONBody(_ request: Request, limit: Int) async throws(WebhookError) -> Data {
-        if let type = request.headers[.contentType] {
+        // What every sender sends is compared as is; anything else is parsed.
+        if let type = request.headers[.contentType], type != "application/json" {
             let mediaType = type.split(separator: ";")[0].trimmingCharacters(in: .whitespaces).lowercased()
             guard mediaType == "application/json" || mediaType.hasSuffix("+json") else {
                 throw .unsupportedMediaType(mediaType)

@@ -101,6 +101,11 @@ extension AppDatabase {
     /// Hands the oldest undispatched events to `handle` and marks them dispatched, all in one
     /// transaction: the consequences `handle` writes and the dispatched mark commit together or not at all.
     ///
+    /// The transaction is committed without an fsync of its own (`relaxedWrite`): the events were
+    /// fsynced when they arrived, so a power loss can only undo whole dispatches, whose events are
+    /// then dispatched again (scans and notifications are at-least-once already). The next
+    /// fsynced commit on the journal, usually milliseconds later, makes them durable too.
+    ///
     /// - Parameters:
     ///   - cached: Events the journal still holds in memory, by sequence; others are read back.
     ///   - handle: Records the consequences; nil when there is nothing to evaluate (no rules), in
@@ -112,7 +117,7 @@ extension AppDatabase {
         cached: @escaping @Sendable (Int64) -> Event? = { _ in nil },
         _ handle: DispatchHandler?
     ) async throws -> (count: Int, last: Int64) {
-        try await writer.write { db in
+        try await relaxedWrite { db in
             let sequences = try Int64.fetchAll(
                 db, sql: "SELECT sequence FROM event WHERE dispatched_at IS NULL ORDER BY sequence LIMIT ?",
                 arguments: [limit])

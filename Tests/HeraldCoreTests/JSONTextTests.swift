@@ -32,6 +32,7 @@ import Testing
         let uuid = try #require(UUID(uuidString: first))
         #expect(uuid.uuidString.lowercased() == first)
         #expect(Array(first)[14] == "7", "version nibble")
+        #expect(first.prefix(8) + first.dropFirst(9).prefix(4) == "01a3185c5000", "milliseconds since 1970")
         #expect("89ab".contains(Array(first)[19]), "RFC 9562 variant")
         #expect(Set((0..<1000).map { _ in EventID.make() }).count == 1000)
     }
