@@ -47,7 +47,4 @@ for round in $(seq 1 "$rounds"); do
         echo "$binary $(awk '{print $2}' <<<"$line")" >>"$results"
     done
 done
-for binary in "$@"; do
-    grep -F "$binary " "$results" | awk '{print $2}' | sort -n |
-        awk -v b="$binary" '{v[NR]=$1} END {m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2; printf "%s: median VmRSS %.1f MiB\n", b, m/1024}'
-done
+awk -v scale=1024 -v format="median VmRSS %.1f MiB" -f "$(dirname "$0")/medians.awk" "$results"

@@ -32,7 +32,4 @@ for round in $(seq 1 "$rounds"); do
         rm -rf "$work"
     done
 done
-for binary in "$@"; do
-    grep -F "$binary " "$results" | awk '{print $2}' | sort -n |
-        awk -v b="$binary" '{v[NR]=$1} END {m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2; printf "%s: median %.0f req/s\n", b, m}'
-done
+awk -v scale=1 -v format="median %.0f req/s" -f "$(dirname "$0")/medians.awk" "$results"
