@@ -3,7 +3,7 @@
 # watches folders and stops, in the order the release link should place them first.
 #
 #   scripts/order-file.sh            then scripts/build-release.sh to link with it
-#   KEEP=DIR scripts/order-file.sh   also keeps the callgrind profiles and the link map in DIR
+#   KEEP=DIR scripts/order-file.sh   also keeps the callgrind profiles in DIR
 #
 # Why: the kernel maps a binary's code 64 KiB at a time around each page it faults in. Spread over
 # 30 MiB of code, the few thousand functions a start touches make most of the code resident.
@@ -17,9 +17,8 @@ export PATH="/opt/swift/usr/bin:$PATH"
 
 command -v valgrind >/dev/null || { echo "valgrind is needed (apt-get install valgrind)" >&2; exit 1; }
 work=$(mktemp -d)
-trap '[[ -n "${KEEP:-}" ]] && cp "$work"/callgrind.out* "$work/herald.map" "$KEEP"; rm -rf "$work"' EXIT
-# The release binary, with the link map that says which input section holds each function.
-scripts/build-release.sh -Xlinker "-Map=$work/herald.map" >&2
+trap '[[ -n "${KEEP:-}" ]] && cp "$work"/callgrind.out* "$KEEP"; rm -rf "$work"' EXIT
+scripts/build-release.sh >&2
 binary=.build-static/release/herald
 # valgrind cannot read the DWARF 5 the toolchain writes; the symbol table is enough.
 objcopy --strip-debug "$binary" "$work/herald"
@@ -41,7 +40,7 @@ watch:
   settle: 200ms
 EOF
 
-valgrind --tool=callgrind --compress-pos=no --compress-strings=no \
+valgrind --tool=callgrind --compress-strings=no \
     --callgrind-out-file="$work/callgrind.out" "$work/herald" serve --config "$work/herald.yml" \
     >"$work/valgrind.log" 2>&1 &
 pid=$!
@@ -78,9 +77,8 @@ kill -TERM "$pid"
 wait "$pid" || true
 
 # The functions each phase ran, by the names callgrind gives them, kept where they are the binary's
-# own symbols. Measured (BENCHMARKS.md): C++ names, which callgrind prints demangled and so drops
-# here, are better left out: those objects have no section per function, and ordering one of
-# their functions drags a whole object's code into the front block.
+# own symbols. C++ functions do not match (callgrind prints their names demangled) and stay where
+# they are; listing them measured no better (BENCHMARKS.md, issue 2's session 5).
 nm --defined-only "$binary" | awk '$2 ~ /^[tTwW]$/ {print $3}' >"$work/symbols"
 python3 - "$work/callgrind.out.1" "$work/callgrind.out" "$work/symbols" <<'EOF' >scripts/herald.order
 import sys

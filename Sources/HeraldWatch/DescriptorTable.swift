@@ -15,11 +15,7 @@ struct DescriptorTable {
 
     /// The node a descriptor watches, nil when it is not mapped; setting nil removes the pair.
     subscript(descriptor: Int32) -> Int32? {
-        get {
-            let index = lowerBound(descriptor)
-            guard index < descriptors.count, descriptors[index] == descriptor, nodes[index] >= 0 else { return nil }
-            return nodes[index]
-        }
+        get { liveIndex(of: descriptor).map { nodes[$0] } }
         set {
             if let node = newValue { insert(descriptor, node) } else { _ = removeValue(forKey: descriptor) }
         }
@@ -27,8 +23,7 @@ struct DescriptorTable {
 
     /// Removes a descriptor's pair, returning its node.
     mutating func removeValue(forKey descriptor: Int32) -> Int32? {
-        let index = lowerBound(descriptor)
-        guard index < descriptors.count, descriptors[index] == descriptor, nodes[index] >= 0 else { return nil }
+        guard let index = liveIndex(of: descriptor) else { return nil }
         let node = nodes[index]
         nodes[index] = -1
         removed += 1
@@ -50,6 +45,13 @@ struct DescriptorTable {
             descriptors.append(descriptor)
             nodes.append(node)
         }
+    }
+
+    /// Where a descriptor's pair is, unless it is absent or removed.
+    private func liveIndex(of descriptor: Int32) -> Int? {
+        let index = lowerBound(descriptor)
+        guard index < descriptors.count, descriptors[index] == descriptor, nodes[index] >= 0 else { return nil }
+        return index
     }
 
     /// The first index whose descriptor is not below `descriptor`.

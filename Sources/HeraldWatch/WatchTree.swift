@@ -296,17 +296,15 @@ public struct WatchTree: Sendable {
             return
         }
         if contains(name, in: node) { return }
-        // The new list is built before the arena changes, so no slice of it is held meanwhile.
-        let (joined, count) = { (names: ArraySlice<UInt8>) -> ([UInt8], Int) in
-            (names.isEmpty ? [] : Array(names) + [Self.separator], names.count(where: { $0 == Self.separator }) + 1)
-        }(fileNames.names(of: node))
-        if !joined.isEmpty, count >= Self.joinedNamesLimit {
+        // A copy, not a slice: the arena is about to change.
+        let current = Array(fileNames.names(of: node))
+        if current.count(where: { $0 == Self.separator }) + 1 >= Self.joinedNamesLimit {
             var set = Set(names(in: node))
             set.insert(name)
             largeDirectories[node] = set
             fileNames.set(node, to: EmptyCollection())
         } else {
-            fileNames.set(node, to: joined + Array(name.utf8))
+            fileNames.set(node, to: current.isEmpty ? Array(name.utf8) : current + [Self.separator] + name.utf8)
         }
     }
 
