@@ -34,11 +34,26 @@ enum ArrEventType {
 }
 
 /// A file entry as the *arr apps send it (`episodeFile`, `movieFile`, `trackFiles[]`, renamed files).
-struct ArrFile: Decodable {
+struct ArrFile {
     var relativePath: String?
     var path: String?
     var previousRelativePath: String?
     var previousPath: String?
+
+    /// Reads the four path fields of a file object; other fields are left alone.
+    init(_ file: JSONDocument.Value) throws(JSONBody.FieldError) {
+        relativePath = try file.string("relativePath")
+        path = try file.string("path")
+        previousRelativePath = try file.string("previousRelativePath")
+        previousPath = try file.string("previousPath")
+    }
+
+    /// The files of a list member (`episodeFiles`, `renamedMovieFiles`).
+    static func list(_ name: String, in object: JSONDocument.Value) throws(JSONBody.FieldError) -> [ArrFile] {
+        var files: [ArrFile] = []
+        for file in try object.objects(name) { files.append(try ArrFile(file)) }
+        return files
+    }
 
     /// The library path: the owner's folder plus `relativePath`, never the download client's path.
     /// `path` is used only when there is no `relativePath` (Lidarr sends only `path`).

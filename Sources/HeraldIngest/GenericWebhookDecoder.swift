@@ -13,12 +13,7 @@ public enum GenericWebhookDecoder {
         throws(WebhookError) -> Event
     {
         guard !body.isEmpty else { throw .malformed("empty body: expected JSON") }
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed])
-        } catch {
-            throw .malformed("body is not valid JSON")
-        }
+        let root = try JSONBody.parse(body, expecting: "the sender").root
         var kind = "generic.\(endpoint)"
         if let event {
             guard !event.isEmpty, event.count <= 64,
@@ -28,11 +23,9 @@ public enum GenericWebhookDecoder {
         }
         var paths: [String] = []
         var media = MediaInfo()
-        if let fields = object as? [String: Any] {
-            if let path = fields["path"] as? String { paths.append(path) }
-            if let list = fields["paths"] as? [Any] { paths += list.compactMap { $0 as? String } }
-            media.title = fields["title"] as? String
-        }
+        if let path = root["path"]?.string { paths.append(path) }
+        if let list = root["paths"] { paths += list.elements.compactMap(\.string) }
+        media.title = root["title"]?.string
         return Event(
             receivedAt: receivedAt, source: .generic, kind: kind, paths: paths, media: media, endpoint: endpoint,
             raw: body)

@@ -1,50 +1,105 @@
 import Foundation
 
-/// Decodes a webhook body, turning decoder errors into one-line reasons a user can act on.
+/// Reads a webhook body as a JSON object, turning every problem into a one-line reason a user can act on.
 enum JSONBody {
-    static func decode<Payload: Decodable>(
-        _ type: Payload.Type, from body: Data, source: String
-    ) throws(WebhookError)
-        -> Payload
-    {
+    /// A field a decoder needs that is absent, null or of the wrong type.
+    struct FieldError: Error {
+        enum Problem {
+            case missing
+            case null(expected: JSONDocument.Kind)
+            case wrongType(expected: JSONDocument.Kind)
+        }
+
+        var path: String
+        var problem: Problem
+
+        func message(source: String) -> String {
+            switch problem {
+            case .missing: "\(source) body has no '\(path)'"
+            case .null(let expected): "\(source) body: '\(path)' is null, expected \(expected.described)"
+            case .wrongType(let expected): "\(source) body: '\(path)' should be \(expected.described)"
+            }
+        }
+    }
+
+    /// Parses `body`, checks that it is an object and hands it to `read`.
+    ///
+    /// - Parameter source: The sender's name, for messages ("Sonarr body has no 'eventType'").
+    /// - Throws: `WebhookError.malformed` for an empty body, invalid JSON, a body that is not an
+    ///   object, or a field `read` refuses.
+    static func read<Result>(
+        _ body: Data, source: String, _ read: (JSONDocument.Value) throws(FieldError) -> Result
+    ) throws(WebhookError) -> Result {
+        let root = try parse(body, expecting: source).root
+        guard root.kind == .object else {
+            throw .malformed("\(source) body should be a JSON object, not \(root.kind.described)")
+        }
+        do {
+            return try read(root)
+        } catch {
+            throw .malformed(error.message(source: source))
+        }
+    }
+
+    /// Parses any JSON text (generic endpoints accept every kind of value).
+    static func parse(_ body: Data, expecting source: String) throws(WebhookError) -> JSONDocument {
         guard !body.isEmpty else { throw .malformed("empty body: expected a JSON object from \(source)") }
         do {
-            return try JSONDecoder().decode(type, from: body)
-        } catch let DecodingError.dataCorrupted(context) where context.codingPath.isEmpty {
-            throw .malformed("body is not valid JSON: \(underlying(context))")
-        } catch let DecodingError.keyNotFound(key, context) {
-            throw .malformed("\(source) body has no '\(path(context.codingPath + [key]))'")
-        } catch let DecodingError.typeMismatch(expected, context) {
-            throw .malformed("\(source) body: '\(path(context.codingPath))' should be \(describe(expected))")
-        } catch let DecodingError.valueNotFound(expected, context) {
-            throw .malformed("\(source) body: '\(path(context.codingPath))' is null, expected \(describe(expected))")
-        } catch let DecodingError.dataCorrupted(context) {
-            throw .malformed("\(source) body: '\(path(context.codingPath))': \(context.debugDescription)")
+            return try JSONDocument(body)
         } catch {
-            throw .malformed("body is not valid JSON")
+            throw .malformed("body is not valid JSON: \(error)")
         }
     }
+}
 
-    private static func underlying(_ context: DecodingError.Context) -> String {
-        if let error = context.underlyingError as NSError?,
-            let detail = error.userInfo[NSDebugDescriptionErrorKey] as? String
-        {
-            return detail
+// MARK: - Fields
+
+extension JSONDocument.Value {
+    /// A member that must be a string.
+    func requiredString(_ name: String) throws(JSONBody.FieldError) -> String {
+        guard let value = self[name] else { throw JSONBody.FieldError(path: path(appending: name), problem: .missing) }
+        guard let text = value.string else {
+            throw JSONBody.FieldError(
+                path: value.path, problem: value.isNull ? .null(expected: .string) : .wrongType(expected: .string))
         }
-        return context.debugDescription
+        return text
     }
 
-    private static func path(_ keys: [any CodingKey]) -> String {
-        keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: ["."])
+    /// A member that is a string when present and not null.
+    func string(_ name: String) throws(JSONBody.FieldError) -> String? {
+        try member(name, .string)?.string
     }
 
-    private static func describe(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: "a string"
-        case is Int.Type, is Double.Type: "a number"
-        case is Bool.Type: "true or false"
-        case is [Any].Type: "a list"
-        default: "an object"
+    /// A member that is an object when present and not null.
+    func object(_ name: String) throws(JSONBody.FieldError) -> Self? {
+        try member(name, .object)
+    }
+
+    /// A member that is a list of objects when present and not null.
+    func objects(_ name: String) throws(JSONBody.FieldError) -> [Self] {
+        guard let list = try member(name, .array) else { return [] }
+        var objects: [Self] = []
+        for element in list.elements {
+            guard element.kind == .object else {
+                throw JSONBody.FieldError(
+                    path: element.path,
+                    problem: element.isNull ? .null(expected: .object) : .wrongType(expected: .object))
+            }
+            objects.append(element)
         }
+        return objects
+    }
+
+    private func member(_ name: String, _ kind: JSONDocument.Kind) throws(JSONBody.FieldError) -> Self? {
+        guard let value = self[name], !value.isNull else { return nil }
+        guard value.kind == kind else {
+            throw JSONBody.FieldError(path: value.path, problem: .wrongType(expected: kind))
+        }
+        return value
+    }
+
+    private func path(appending name: String) -> String {
+        let base = path
+        return base.isEmpty ? name : base + "." + name
     }
 }

@@ -9,48 +9,50 @@ public enum LidarrWebhookDecoder {
     ]
 
     public static func decode(_ body: Data, receivedAt: Date = Date()) throws(WebhookError) -> Event {
-        let payload = try JSONBody.decode(LidarrPayload.self, from: body, source: "Lidarr")
+        let payload = try JSONBody.read(body, source: "Lidarr") { root throws(JSONBody.FieldError) in
+            try LidarrPayload(root)
+        }
         let (kind, ignored) = try ArrEventType.classify(app: "Lidarr", eventType: payload.eventType, known: knownEvents)
-        let folder = payload.artist?.path
+        let folder = payload.artistPath
         var paths: [String] = []
         var previous: [String] = []
         switch payload.eventType {
         case "Download", "Retag", "TrackRetag":
-            paths = (payload.trackFiles ?? []).compactMap { $0.libraryPath(in: nil) }
+            paths = payload.trackFiles.compactMap { $0.libraryPath(in: nil) }
         case "Rename":
-            (paths, previous) = ArrFile.renamed(
-                payload.renamedTrackFiles ?? [], in: folder, resolveAgainstFolder: false)
+            (paths, previous) = ArrFile.renamed(payload.renamedFiles, in: folder, resolveAgainstFolder: false)
         case "ArtistAdd", "ArtistDelete", "AlbumDelete":
             paths = folder.map { [$0] } ?? []
         default:
             break
         }
-        let media = MediaInfo(
-            type: payload.album != nil ? .album : (payload.artist != nil ? .artist : nil),
-            title: payload.album?.title ?? payload.artist?.name,
-            year: payload.album?.releaseDate.flatMap { Int($0.prefix(4)) },
-            show: payload.artist?.name
-        )
         return Event(
-            receivedAt: receivedAt, source: .lidarr, kind: kind, paths: paths, previousPaths: previous, media: media,
-            ignoredReason: ignored, raw: body)
+            receivedAt: receivedAt, source: .lidarr, kind: kind, paths: paths, previousPaths: previous,
+            media: payload.media, ignoredReason: ignored, raw: body)
     }
 }
 
-struct LidarrPayload: Decodable {
-    struct Artist: Decodable {
-        var name: String?
-        var path: String?
-    }
-
-    struct Album: Decodable {
-        var title: String?
-        var releaseDate: String?
-    }
-
+/// The parts of a Lidarr body Herald reads.
+struct LidarrPayload {
     var eventType: String
-    var artist: Artist?
-    var album: Album?
-    var trackFiles: [ArrFile]?
-    var renamedTrackFiles: [ArrFile]?
+    var artistPath: String?
+    var trackFiles: [ArrFile]
+    var renamedFiles: [ArrFile]
+    var media: MediaInfo
+
+    init(_ root: JSONDocument.Value) throws(JSONBody.FieldError) {
+        eventType = try root.requiredString("eventType")
+        let artist = try root.object("artist")
+        let album = try root.object("album")
+        artistPath = try artist?.string("path")
+        trackFiles = try ArrFile.list("trackFiles", in: root)
+        renamedFiles = try ArrFile.list("renamedTrackFiles", in: root)
+        let artistName = try artist?.string("name")
+        media = MediaInfo(
+            type: album != nil ? .album : (artist != nil ? .artist : nil),
+            title: try album?.string("title") ?? artistName,
+            year: try album?.string("releaseDate").flatMap { Int($0.prefix(4)) },
+            show: artistName
+        )
+    }
 }

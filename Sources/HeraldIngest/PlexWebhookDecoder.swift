@@ -4,7 +4,7 @@ import HeraldCore
 /// Turns the JSON `payload` part of a Plex webhook into an `Event`.
 ///
 /// Plex sends `guid` (a string) and `Guid` (an array of `{id}`) side by side on new-agent items;
-/// Swift's decoder is case-sensitive, so both are read as distinct keys. Pre-roll plays and legacy
+/// member names are case-sensitive, so both are read as distinct keys. Pre-roll plays and legacy
 /// agents have no `Guid` array, and server events (`admin.*`, `device.new`) have no `Metadata`.
 public enum PlexWebhookDecoder {
     /// The events Plex documents; anything else is journalled as ignored.
@@ -15,42 +15,47 @@ public enum PlexWebhookDecoder {
     ]
 
     public static func decode(_ payload: Data, receivedAt: Date = Date()) throws(WebhookError) -> Event {
-        let body = try JSONBody.decode(PlexPayload.self, from: payload, source: "Plex")
-        guard let name = LenientString.meaningful(body.event) else {
+        let body = try JSONBody.read(payload, source: "Plex") { root throws(JSONBody.FieldError) in
+            try PlexPayload(root)
+        }
+        guard let name = JSONDocument.meaningful(body.event) else {
             throw .malformed("Plex body has an empty 'event'")
         }
         return Event(
             receivedAt: receivedAt,
             source: .plex,
             kind: "plex." + name,
-            media: body.Metadata.map(media) ?? MediaInfo(),
-            user: body.Account?.title,
-            player: body.Player?.title,
+            media: body.media,
+            user: body.user,
+            player: body.player,
             ignoredReason: knownEvents.contains(name) ? nil : "unknown Plex event '\(name)'",
             raw: payload
         )
     }
 
-    private static func media(_ metadata: PlexPayload.Metadata) -> MediaInfo {
-        let type = metadata.type.map(MediaType.init(plexType:))
+    /// What the item in `Metadata` is, read as its type says (an episode's show is its grandparent).
+    static func media(_ metadata: JSONDocument.Value) throws(JSONBody.FieldError) -> MediaInfo {
+        let plexType = try metadata.string("type")
+        let type = plexType.map(MediaType.init(plexType:))
         var info = MediaInfo(
             type: type,
-            title: metadata.title,
-            year: metadata.year?.positive,
-            ratingKey: metadata.ratingKey?.value,
-            guids: guids(metadata),
-            library: metadata.librarySectionTitle
+            title: try metadata.string("title"),
+            year: metadata.positiveInt("year"),
+            ratingKey: metadata.lenientString("ratingKey"),
+            guids: try guids(metadata, plexType: plexType),
+            library: try metadata.string("librarySectionTitle")
         )
         switch type {
         case .episode:
-            info.show = metadata.grandparentTitle
-            info.season = metadata.parentIndex?.value
-            info.episodes = metadata.index?.value.map { [$0] } ?? []
+            info.show = try metadata.string("grandparentTitle")
+            info.season = metadata.lenientInt("parentIndex")
+            info.episodes = metadata.lenientInt("index").map { [$0] } ?? []
         case .season:
-            info.show = metadata.parentTitle
-            info.season = metadata.index?.value
+            info.show = try metadata.string("parentTitle")
+            info.season = metadata.lenientInt("index")
         case .track, .album:
-            info.show = metadata.grandparentTitle ?? metadata.parentTitle
+            let parent = try metadata.string("parentTitle")
+            info.show = try metadata.string("grandparentTitle") ?? parent
         default:
             break
         }
@@ -59,10 +64,11 @@ public enum PlexWebhookDecoder {
 
     /// External ids from the `Guid` array, falling back to a legacy agent `guid`
     /// (`com.plexapp.agents.imdb://tt0072684?lang=en`).
-    static func guids(_ metadata: PlexPayload.Metadata) -> MediaGuids {
-        var guids = MediaGuids(plex: metadata.guid)
-        for entry in metadata.Guid ?? [] {
-            guard let id = entry.id, let range = id.range(of: "://") else { continue }
+    static func guids(_ metadata: JSONDocument.Value, plexType: String?) throws(JSONBody.FieldError) -> MediaGuids {
+        let guid = try metadata.string("guid")
+        var guids = MediaGuids(plex: guid)
+        for entry in try metadata.objects("Guid") {
+            guard let id = try entry.string("id"), let range = id.range(of: "://") else { continue }
             let value = String(id[range.upperBound...])
             switch id[..<range.lowerBound] {
             case "imdb": guids.imdb = value
@@ -71,13 +77,13 @@ public enum PlexWebhookDecoder {
             default: break
             }
         }
-        if let legacy = metadata.guid, legacy.hasPrefix("com.plexapp.agents."), let range = legacy.range(of: "://") {
+        if let legacy = guid, legacy.hasPrefix("com.plexapp.agents."), let range = legacy.range(of: "://") {
             let agent = legacy[legacy.index(legacy.startIndex, offsetBy: 19)..<range.lowerBound]
             let id = legacy[range.upperBound...].prefix { $0 != "?" && $0 != "/" }
             switch agent {
             case "imdb": guids.imdb = guids.imdb ?? String(id)
             case "themoviedb": guids.tmdb = guids.tmdb ?? String(id)
-            case "thetvdb" where metadata.type == "show": guids.tvdb = guids.tvdb ?? String(id)
+            case "thetvdb" where plexType == "show": guids.tvdb = guids.tvdb ?? String(id)
             default: break
             }
         }
@@ -85,28 +91,21 @@ public enum PlexWebhookDecoder {
     }
 }
 
-/// The parts of Plex's webhook payload Herald reads. Plex's capitalised keys are kept verbatim.
-// swift-format-ignore: AlwaysUseLowerCamelCase
-struct PlexPayload: Decodable {
-    struct Account: Decodable { var title: String? }
-    struct Player: Decodable { var title: String? }
-    struct GuidEntry: Decodable { var id: String? }
-    struct Metadata: Decodable {
-        var type: String?
-        var title: String?
-        var grandparentTitle: String?
-        var parentTitle: String?
-        var librarySectionTitle: String?
-        var ratingKey: LenientString?
-        var guid: String?
-        var Guid: [GuidEntry]?
-        var index: LenientInt?
-        var parentIndex: LenientInt?
-        var year: LenientInt?
-    }
-
+/// The parts of Plex's webhook payload Herald reads. Plex's keys are case-sensitive: `guid` (a
+/// string) and `Guid` (a list of `{id}`) are distinct members of new-agent items.
+struct PlexPayload {
     var event: String
-    var Account: Account?
-    var Player: Player?
-    var Metadata: Metadata?
+    var user: String?
+    var player: String?
+    var media: MediaInfo
+
+    init(_ root: JSONDocument.Value) throws(JSONBody.FieldError) {
+        event = try root.requiredString("event")
+        user = try root.object("Account")?.string("title")
+        player = try root.object("Player")?.string("title")
+        media =
+            try root.object("Metadata").map { metadata throws(JSONBody.FieldError) in
+                try PlexWebhookDecoder.media(metadata)
+            } ?? MediaInfo()
+    }
 }

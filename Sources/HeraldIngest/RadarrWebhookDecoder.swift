@@ -12,46 +12,51 @@ public enum RadarrWebhookDecoder {
     ]
 
     public static func decode(_ body: Data, receivedAt: Date = Date()) throws(WebhookError) -> Event {
-        let payload = try JSONBody.decode(RadarrPayload.self, from: body, source: "Radarr")
+        let payload = try JSONBody.read(body, source: "Radarr") { root throws(JSONBody.FieldError) in
+            try RadarrPayload(root)
+        }
         let (kind, ignored) = try ArrEventType.classify(app: "Radarr", eventType: payload.eventType, known: knownEvents)
-        let folder = payload.movie?.folderPath
+        let folder = payload.folderPath
         var paths: [String] = []
         var previous: [String] = []
         switch payload.eventType {
         case "Download", "MovieFileDelete":
-            paths = payload.movieFile?.libraryPath(in: folder).map { [$0] } ?? []
+            paths = payload.file?.libraryPath(in: folder).map { [$0] } ?? []
         case "Rename":
-            (paths, previous) = ArrFile.renamed(payload.renamedMovieFiles ?? [], in: folder)
+            (paths, previous) = ArrFile.renamed(payload.renamedFiles, in: folder)
         case "MovieAdded", "MovieDelete":
             paths = folder.map { [$0] } ?? []
         default:
             break
         }
-        let movie = payload.movie ?? payload.remoteMovie
-        let media = MediaInfo(
-            type: movie == nil ? nil : .movie,
-            title: movie?.title,
-            year: movie?.year?.positive,
-            guids: MediaGuids(imdb: movie?.imdbId?.value, tmdb: movie?.tmdbId?.value)
-        )
         return Event(
-            receivedAt: receivedAt, source: .radarr, kind: kind, paths: paths, previousPaths: previous, media: media,
-            ignoredReason: ignored, raw: body)
+            receivedAt: receivedAt, source: .radarr, kind: kind, paths: paths, previousPaths: previous,
+            media: payload.media, ignoredReason: ignored, raw: body)
     }
 }
 
-struct RadarrPayload: Decodable {
-    struct Movie: Decodable {
-        var title: String?
-        var year: LenientInt?
-        var folderPath: String?
-        var tmdbId: LenientString?
-        var imdbId: LenientString?
-    }
-
+/// The parts of a Radarr body Herald reads.
+struct RadarrPayload {
     var eventType: String
-    var movie: Movie?
-    var remoteMovie: Movie?
-    var movieFile: ArrFile?
-    var renamedMovieFiles: [ArrFile]?
+    var folderPath: String?
+    var file: ArrFile?
+    var renamedFiles: [ArrFile]
+    var media: MediaInfo
+
+    init(_ root: JSONDocument.Value) throws(JSONBody.FieldError) {
+        eventType = try root.requiredString("eventType")
+        let movie = try root.object("movie")
+        folderPath = try movie?.string("folderPath")
+        file = try root.object("movieFile").map { file throws(JSONBody.FieldError) in try ArrFile(file) }
+        renamedFiles = try ArrFile.list("renamedMovieFiles", in: root)
+        // Grabs name the film in `remoteMovie` only.
+        let remote = try root.object("remoteMovie")
+        let described = movie ?? remote
+        media = MediaInfo(
+            type: described == nil ? nil : .movie,
+            title: try described?.string("title"),
+            year: described?.positiveInt("year"),
+            guids: MediaGuids(imdb: described?.lenientString("imdbId"), tmdb: described?.lenientString("tmdbId"))
+        )
+    }
 }

@@ -13,60 +13,58 @@ public enum SonarrWebhookDecoder {
     ]
 
     public static func decode(_ body: Data, receivedAt: Date = Date()) throws(WebhookError) -> Event {
-        let payload = try JSONBody.decode(SonarrPayload.self, from: body, source: "Sonarr")
+        let payload = try JSONBody.read(body, source: "Sonarr") { root throws(JSONBody.FieldError) in
+            try SonarrPayload(root)
+        }
         let (kind, ignored) = try ArrEventType.classify(app: "Sonarr", eventType: payload.eventType, known: knownEvents)
-        let folder = payload.series?.path
+        let folder = payload.seriesPath
         var paths: [String] = []
         var previous: [String] = []
         switch payload.eventType {
         case "Download", "EpisodeFileDelete":
-            let files = (payload.episodeFiles ?? []) + (payload.episodeFile.map { [$0] } ?? [])
-            paths = files.compactMap { $0.libraryPath(in: folder) }
+            paths = payload.files.compactMap { $0.libraryPath(in: folder) }
         case "Rename":
-            (paths, previous) = ArrFile.renamed(payload.renamedEpisodeFiles ?? [], in: folder)
+            (paths, previous) = ArrFile.renamed(payload.renamedFiles, in: folder)
         case "SeriesAdd", "SeriesDelete":
             paths = folder.map { [$0] } ?? []
         default:
             break
         }
-        let episodes = payload.episodes ?? []
-        let series = payload.series
-        let media = MediaInfo(
-            type: episodes.isEmpty ? (series == nil ? nil : .show) : .episode,
-            title: episodes.count == 1 ? episodes[0].title : nil,
-            year: series?.year?.positive,
-            show: series?.title,
-            season: episodes.first?.seasonNumber?.value,
-            episodes: episodes.compactMap { $0.episodeNumber?.value },
-            guids: MediaGuids(
-                imdb: series?.imdbId?.value, tmdb: series?.tmdbId?.value, tvdb: series?.tvdbId?.value)
-        )
         return Event(
-            receivedAt: receivedAt, source: .sonarr, kind: kind, paths: paths, previousPaths: previous, media: media,
-            ignoredReason: ignored, raw: body)
+            receivedAt: receivedAt, source: .sonarr, kind: kind, paths: paths, previousPaths: previous,
+            media: payload.media, ignoredReason: ignored, raw: body)
     }
 }
 
-struct SonarrPayload: Decodable {
-    struct Series: Decodable {
-        var title: String?
-        var path: String?
-        var year: LenientInt?
-        var tvdbId: LenientString?
-        var tmdbId: LenientString?
-        var imdbId: LenientString?
-    }
-
-    struct Episode: Decodable {
-        var title: String?
-        var seasonNumber: LenientInt?
-        var episodeNumber: LenientInt?
-    }
-
+/// The parts of a Sonarr body Herald reads.
+struct SonarrPayload {
     var eventType: String
-    var series: Series?
-    var episodes: [Episode]?
-    var episodeFile: ArrFile?
-    var episodeFiles: [ArrFile]?
-    var renamedEpisodeFiles: [ArrFile]?
+    var seriesPath: String?
+    /// `episodeFiles[]` ("On Import Complete") followed by `episodeFile` (per-file imports, deletes).
+    var files: [ArrFile]
+    var renamedFiles: [ArrFile]
+    var media: MediaInfo
+
+    init(_ root: JSONDocument.Value) throws(JSONBody.FieldError) {
+        eventType = try root.requiredString("eventType")
+        let series = try root.object("series")
+        seriesPath = try series?.string("path")
+        files = try ArrFile.list("episodeFiles", in: root)
+        if let file = try root.object("episodeFile") { files.append(try ArrFile(file)) }
+        renamedFiles = try ArrFile.list("renamedEpisodeFiles", in: root)
+        let episodes = try root.objects("episodes")
+        // One episode's title names the event; a multi-episode import has none of its own.
+        let title = episodes.count == 1 ? episodes[0] : nil
+        media = MediaInfo(
+            type: episodes.isEmpty ? (series == nil ? nil : .show) : .episode,
+            title: try title?.string("title"),
+            year: series?.positiveInt("year"),
+            show: try series?.string("title"),
+            season: episodes.first?.lenientInt("seasonNumber"),
+            episodes: episodes.compactMap { $0.lenientInt("episodeNumber") },
+            guids: MediaGuids(
+                imdb: series?.lenientString("imdbId"), tmdb: series?.lenientString("tmdbId"),
+                tvdb: series?.lenientString("tvdbId"))
+        )
+    }
 }

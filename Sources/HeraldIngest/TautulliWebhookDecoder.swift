@@ -16,65 +16,48 @@ public enum TautulliWebhookDecoder {
     ]
 
     public static func decode(_ body: Data, receivedAt: Date = Date()) throws(WebhookError) -> Event {
-        let payload = try JSONBody.decode(TautulliPayload.self, from: body, source: "Tautulli")
+        try JSONBody.read(body, source: "Tautulli") { root throws(JSONBody.FieldError) in
+            event(root, body: body, receivedAt: receivedAt)
+        }
+    }
+
+    /// Every field is read leniently under its Tautulli parameter name, so nothing here can fail.
+    private static func event(_ payload: JSONDocument.Value, body: Data, receivedAt: Date) -> Event {
         var kind = "tautulli.unknown"
         var ignored: String? = "the template sends no 'action' (add \"action\": \"{action}\" to the JSON Data)"
-        if var action = payload.action?.value?.lowercased() {
+        if var action = payload.lenientString("action")?.lowercased() {
             if action.hasPrefix("on_") { action.removeFirst(3) }
             let safe = action.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
             kind = safe ? "tautulli." + action : "tautulli.unknown"
             ignored = knownActions.contains(action) ? nil : "unknown Tautulli action '\(action)'"
         }
-        let type = payload.media_type?.value.map(MediaType.init(plexType:))
+        let type = payload.lenientString("media_type").map(MediaType.init(plexType:))
+        let title = payload.lenientString("title")
         var media = MediaInfo(
             type: type,
-            title: type == .episode ? (payload.episode_name?.value ?? payload.title?.value) : payload.title?.value,
-            year: payload.year?.positive,
-            show: payload.show_name?.value ?? payload.grandparent_title?.value,
-            season: payload.season_num?.value ?? payload.parent_media_index?.value,
-            ratingKey: payload.rating_key?.value,
+            title: type == .episode ? (payload.lenientString("episode_name") ?? title) : title,
+            year: payload.positiveInt("year"),
+            show: payload.lenientString("show_name") ?? payload.lenientString("grandparent_title"),
+            season: payload.lenientInt("season_num") ?? payload.lenientInt("parent_media_index"),
+            ratingKey: payload.lenientString("rating_key"),
             guids: MediaGuids(
-                imdb: payload.imdb_id?.value, tmdb: payload.themoviedb_id?.value, tvdb: payload.thetvdb_id?.value,
-                plex: payload.guid?.value),
-            library: payload.library_name?.value
+                imdb: payload.lenientString("imdb_id"), tmdb: payload.lenientString("themoviedb_id"),
+                tvdb: payload.lenientString("thetvdb_id"), plex: payload.lenientString("guid")),
+            library: payload.lenientString("library_name")
         )
-        if let episode = payload.episode_num?.value ?? payload.media_index?.value { media.episodes = [episode] }
+        if let episode = payload.lenientInt("episode_num") ?? payload.lenientInt("media_index") {
+            media.episodes = [episode]
+        }
         return Event(
             receivedAt: receivedAt,
             source: .tautulli,
             kind: kind,
-            paths: payload.file?.value.map { [$0] } ?? [],
+            paths: payload.lenientString("file").map { [$0] } ?? [],
             media: media,
-            user: payload.user?.value ?? payload.username?.value,
-            player: payload.player?.value,
+            user: payload.lenientString("user") ?? payload.lenientString("username"),
+            player: payload.lenientString("player"),
             ignoredReason: ignored,
             raw: body
         )
     }
-}
-
-/// The Tautulli parameters Herald understands, under their Tautulli names.
-// swift-format-ignore: AlwaysUseLowerCamelCase
-struct TautulliPayload: Decodable {
-    var action: LenientString?
-    var media_type: LenientString?
-    var title: LenientString?
-    var episode_name: LenientString?
-    var show_name: LenientString?
-    var grandparent_title: LenientString?
-    var season_num: LenientInt?
-    var parent_media_index: LenientInt?
-    var episode_num: LenientInt?
-    var media_index: LenientInt?
-    var year: LenientInt?
-    var rating_key: LenientString?
-    var guid: LenientString?
-    var imdb_id: LenientString?
-    var thetvdb_id: LenientString?
-    var themoviedb_id: LenientString?
-    var library_name: LenientString?
-    var file: LenientString?
-    var user: LenientString?
-    var username: LenientString?
-    var player: LenientString?
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import HeraldTestSupport
 import Testing
 
 @Suite struct RuleEngineTests {
@@ -181,7 +182,7 @@ import Testing
         }
         // Compound conditions too: the rule index skips rules by their `all`/`any` structure.
         var compound: [Condition] = []
-        var generator = SystemRandomNumberGenerator.Seeded(seed: 42)
+        var generator = SeededGenerator(seed: 42)
         func pick() -> Condition { leaves[Int(generator.next() % UInt64(leaves.count))] }
         for _ in 0..<150 {
             switch generator.next() % 5 {
@@ -216,22 +217,5 @@ import Testing
         #expect(try !holds(leaf(.title, .prefix("Cafe")), combining), "the accent belongs to the last character")
         let crlf = Event(source: .sonarr, kind: "x", media: MediaInfo(title: "Line\r\nBreak"))
         #expect(try !holds(leaf(.title, .prefix("Line\r")), crlf), "\\r\\n is one character")
-    }
-}
-
-extension SystemRandomNumberGenerator {
-    /// A small deterministic generator (SplitMix64), so generated rule sets are the same every run.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-
-        init(seed: UInt64) { state = seed }
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var value = state
-            value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-            return value ^ (value >> 31)
-        }
     }
 }

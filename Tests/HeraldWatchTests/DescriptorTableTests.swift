@@ -1,40 +1,29 @@
+import HeraldTestSupport
 import Testing
 
 @testable import HeraldWatch
 
 @Suite struct DescriptorTableTests {
-    /// A fixed pseudo-random sequence, so a failure replays exactly.
-    struct SplitMix {
-        var state: UInt64
-        mutating func next(_ bound: Int) -> Int {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Int((z ^ (z >> 31)) % UInt64(bound))
-        }
-    }
-
     @Test func behavesLikeADictionaryThroughAppendsRemovalsSweepsAndWrapAround() {
         var table = DescriptorTable()
         var model: [Int32: Int32] = [:]
-        var random = SplitMix(state: 42)
+        var random = SeededGenerator(seed: 42)
         var nextDescriptor: Int32 = 1
         for step in 0..<20_000 {
-            switch random.next(10) {
+            switch random.next(below: 10) {
             case 0..<5:  // the kernel's next descriptor
                 table[nextDescriptor] = Int32(step)
                 model[nextDescriptor] = Int32(step)
                 nextDescriptor += 1
             case 5..<8:  // a watch removed
-                let descriptor = Int32(random.next(Int(nextDescriptor)) + 1)
+                let descriptor = Int32(random.next(below: Int(nextDescriptor)) + 1)
                 #expect(table.removeValue(forKey: descriptor) == model.removeValue(forKey: descriptor))
             case 8:  // a descriptor reused after wrap-around, anywhere in the range
-                let descriptor = Int32(random.next(Int(nextDescriptor)) + 1)
+                let descriptor = Int32(random.next(below: Int(nextDescriptor)) + 1)
                 table[descriptor] = Int32(step)
                 model[descriptor] = Int32(step)
             default:
-                let descriptor = Int32(random.next(Int(nextDescriptor) + 10))
+                let descriptor = Int32(random.next(below: Int(nextDescriptor) + 10))
                 #expect(table[descriptor] == model[descriptor])
             }
         }
