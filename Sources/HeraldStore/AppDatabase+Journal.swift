@@ -72,34 +72,61 @@ extension AppDatabase {
     /// Lists journal entries matching a filter, newest first.
     public func events(matching filter: EventFilter) async throws -> [JournalEntry] {
         try await writer.read { db in
-            var request = EventRecord.all()
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
             if let since = filter.since {
-                request = request.filter(Column("received_at") >= since.timeIntervalSince1970)
+                conditions.append("received_at >= ?")
+                arguments += [since.timeIntervalSince1970]
             }
-            if let source = filter.source { request = request.filter(Column("source") == source.rawValue) }
+            if let source = filter.source {
+                conditions.append("source = ?")
+                arguments += [source.rawValue]
+            }
             if let kind = filter.kind {
                 if kind.hasSuffix("*") {
-                    request = request.filter(
-                        Column("kind").like(Self.likePrefix(String(kind.dropLast())), escape: "\\"))
+                    conditions.append("kind LIKE ? ESCAPE '\\'")
+                    arguments += [Self.likePrefix(String(kind.dropLast()))]
                 } else {
-                    request = request.filter(Column("kind") == kind)
+                    conditions.append("kind = ?")
+                    arguments += [kind]
                 }
             }
-            if let after = filter.afterSequence { request = request.filter(Column("sequence") > after) }
-            return try request.order(Column("sequence").desc).limit(filter.limit).fetchAll(db).map { try $0.entry() }
+            if let after = filter.afterSequence {
+                conditions.append("sequence > ?")
+                arguments += [after]
+            }
+            arguments += [filter.limit]
+            let sql =
+                "SELECT *, \(Self.dispatchedAtColumn) FROM event"
+                + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
+                + " ORDER BY sequence DESC LIMIT ?"
+            return try EventRecord.fetchAll(db, sql: sql, arguments: arguments).map { try $0.entry() }
         }
+    }
+
+    /// An event's dispatch time: that of the first dispatch whose last sequence reaches it.
+    static let dispatchedAtColumn = """
+        (SELECT dispatched_at FROM event_dispatch WHERE last_sequence >= event.sequence
+        ORDER BY last_sequence LIMIT 1) AS dispatched_at
+        """
+
+    /// The last dispatched sequence (0 before the first dispatch): every event up to it is dispatched.
+    static func dispatchedThrough(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT MAX(last_sequence) FROM event_dispatch") ?? 0
     }
 
     /// Number of events in the journal (optionally only those not yet dispatched).
     public func eventCount(pendingOnly: Bool = false) async throws -> Int {
         try await writer.read { db in
-            pendingOnly
-                ? try EventRecord.filter(Column("dispatched_at") == nil).fetchCount(db) : try EventRecord.fetchCount(db)
+            let after = pendingOnly ? try Self.dispatchedThrough(db) : 0
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event WHERE sequence > ?", arguments: [after]) ?? 0
         }
     }
 
     /// Hands the oldest undispatched events to `handle` and marks them dispatched, all in one
     /// transaction: the consequences `handle` writes and the dispatched mark commit together or not at all.
+    /// The mark is one `event_dispatch` row naming the batch's last sequence (events are
+    /// dispatched in order, so it covers every one before it).
     ///
     /// The transaction is committed without an fsync of its own (`relaxedWrite`): the events were
     /// fsynced when they arrived, so a power loss can only undo whole dispatches, whose events are
@@ -119,8 +146,8 @@ extension AppDatabase {
     ) async throws -> (count: Int, last: Int64) {
         try await relaxedWrite { db in
             let sequences = try Int64.fetchAll(
-                db, sql: "SELECT sequence FROM event WHERE dispatched_at IS NULL ORDER BY sequence LIMIT ?",
-                arguments: [limit])
+                db, sql: "SELECT sequence FROM event WHERE sequence > ? ORDER BY sequence LIMIT ?",
+                arguments: [try Self.dispatchedThrough(db), limit])
             guard let last = sequences.last else { return (0, 0) }
             if let handle {
                 var entries: [JournalEntry] = []
@@ -134,16 +161,18 @@ extension AppDatabase {
                     }
                 }
                 if !missing.isEmpty {
-                    entries += try EventRecord.filter(missing.contains(Column("sequence"))).fetchAll(db).map {
-                        try $0.entry()
-                    }
+                    entries += try EventRecord.fetchAll(
+                        db,
+                        sql: "SELECT * FROM event WHERE sequence IN (\(databaseQuestionMarks(count: missing.count)))",
+                        arguments: StatementArguments(missing)
+                    ).map { try $0.entry() }
                     entries.sort { $0.sequence < $1.sequence }
                 }
                 try handle(db, entries)
             }
             try db.execute(
-                sql: "UPDATE event SET dispatched_at = ? WHERE dispatched_at IS NULL AND sequence <= ?",
-                arguments: [now.timeIntervalSince1970, last])
+                sql: "INSERT INTO event_dispatch (last_sequence, dispatched_at) VALUES (?, ?)",
+                arguments: [last, now.timeIntervalSince1970])
             return (sequences.count, last)
         }
     }

@@ -232,6 +232,20 @@ extension AppDatabase {
                     BEGIN UPDATE scan_queue_generation SET value = value + 1 WHERE id = 1; END;
                     """)
         }
+        migrator.registerMigration("v14-dispatch-marks") { db in
+            // Events are dispatched strictly in sequence order, so "dispatched" is a watermark:
+            // one row per dispatch transaction (its last sequence and time) instead of an update of
+            // every event row. The update rewrote each event's page (its raw body included) a
+            // second time into the log, and again at the checkpoint, for one timestamp.
+            try db.execute(
+                sql: """
+                    CREATE TABLE event_dispatch (last_sequence INTEGER PRIMARY KEY, dispatched_at REAL NOT NULL);
+                    INSERT INTO event_dispatch (last_sequence, dispatched_at)
+                    SELECT MAX(sequence), dispatched_at FROM event WHERE dispatched_at IS NOT NULL GROUP BY dispatched_at;
+                    DROP INDEX event_pending;
+                    ALTER TABLE event DROP COLUMN dispatched_at;
+                    """)
+        }
         return migrator
     }
 }

@@ -28,7 +28,8 @@ extension AppDatabase {
             (
                 \.events,
                 """
-                DELETE FROM event WHERE sequence IN (SELECT sequence FROM event WHERE dispatched_at IS NOT NULL
+                DELETE FROM event WHERE sequence IN (SELECT sequence FROM event
+                WHERE sequence <= (SELECT IFNULL(MAX(last_sequence), 0) FROM event_dispatch)
                 AND received_at < ? ORDER BY sequence LIMIT ?)
                 """
             ),
@@ -56,6 +57,14 @@ extension AppDatabase {
                 report[keyPath: field] += deleted
                 if deleted < slice { break }
             }
+        }
+        // Dispatch marks no remaining event needs; the last one stays, it is the watermark.
+        try await writer.write { db in
+            try db.execute(
+                sql: """
+                    DELETE FROM event_dispatch WHERE last_sequence < (SELECT MAX(last_sequence) FROM event_dispatch)
+                    AND last_sequence < IFNULL((SELECT MIN(sequence) FROM event), (SELECT MAX(last_sequence) FROM event_dispatch))
+                    """)
         }
         return report
     }

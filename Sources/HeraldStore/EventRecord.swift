@@ -37,7 +37,8 @@ struct EventRecord: FetchableRecord, TableRecord {
         ignoredReason = row["ignored_reason"]
         endpoint = row["endpoint"]
         raw = row["raw"]
-        dispatchedAt = row["dispatched_at"]
+        // Present only where the query computes it (`AppDatabase.dispatchedAtColumn`).
+        dispatchedAt = row.hasColumn("dispatched_at") ? row["dispatched_at"] : nil
     }
 
     /// Rebuilds the domain value; a row that no longer decodes is a storage error, reported as such.

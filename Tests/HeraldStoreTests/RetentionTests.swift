@@ -9,14 +9,13 @@ import Testing
 
     @Test func onlyFinishedWorkOlderThanTheCutoffIsDeleted() async throws {
         let database = try AppDatabase.inMemory()
-        // Three old events (two dispatched), one recent dispatched one.
+        // Three old events (two dispatched, in two batches), one recent dispatched one.
         let old = (0..<3).map { Event(receivedAt: t0.addingTimeInterval(Double($0)), source: .fs, kind: "fs.created") }
         let recent = Event(receivedAt: t0.addingTimeInterval(100), source: .fs, kind: "fs.created")
-        _ = try await database.appendEvents(old + [recent])
+        _ = try await database.appendEvents([old[0], old[1], recent, old[2]])
+        _ = try await database.dispatchPending(limit: 1, now: t0) { _, _ in }
+        _ = try await database.dispatchPending(limit: 2, now: t0.addingTimeInterval(1)) { _, _ in }
         try await database.writer.write { db in
-            try db.execute(
-                sql: "UPDATE event SET dispatched_at = ? WHERE id != ?",
-                arguments: [t0.timeIntervalSince1970, old[2].id])
             for (index, state) in ["sent", "dead", "pending"].enumerated() {
                 try db.execute(
                     sql: """
@@ -33,6 +32,13 @@ import Testing
         #expect(report == RetentionReport(events: 2, scans: 0, deliveries: 2))
         let left = try await database.writer.read { db in try String.fetchAll(db, sql: "SELECT id FROM event") }
         #expect(Set(left) == [old[2].id, recent.id], "undispatched and recent events stay")
+        let marks = try await database.writer.read { db in
+            try Int64.fetchAll(db, sql: "SELECT last_sequence FROM event_dispatch")
+        }
+        #expect(marks == [3], "the first batch's mark went with its events; the watermark stays")
+        let entries = try await database.events(matching: EventFilter())
+        #expect(entries.map(\.event.id) == [old[2].id, recent.id])
+        #expect(entries.map(\.dispatchedAt) == [nil, t0.addingTimeInterval(1)])
         #expect(try await database.deliveries().map(\.state) == [.pending])
         #expect(try await database.prune(before: t0.addingTimeInterval(50)).total == 0)
     }
