@@ -24,6 +24,11 @@ public struct EventDispatcher: Service {
     let afterDispatch: @Sendable () -> Void
     let batchSize: Int
     let retryInterval: Duration
+    /// Least time between two dispatch passes. Under a flood the journal commits every
+    /// millisecond or so, and a pass per commit cost more than the events' own inserts; spaced
+    /// out, one pass takes what a few commits brought. An event after a quiet spell is still
+    /// dispatched at once.
+    let pace: Duration
     let logger: Logger
 
     public init(
@@ -33,8 +38,9 @@ public struct EventDispatcher: Service {
         cached: @escaping @Sendable (Int64) -> Event? = { _ in nil },
         forget: @escaping @Sendable (Int64) -> Void = { _ in },
         afterDispatch: @escaping @Sendable () -> Void = {},
-        batchSize: Int = 256,
+        batchSize: Int = 1024,
         retryInterval: Duration = .seconds(5),
+        pace: Duration = .milliseconds(10),
         logger: Logger
     ) {
         self.database = database
@@ -45,6 +51,7 @@ public struct EventDispatcher: Service {
         self.afterDispatch = afterDispatch
         self.batchSize = batchSize
         self.retryInterval = retryInterval
+        self.pace = pace
         self.logger = logger
     }
 
@@ -53,6 +60,8 @@ public struct EventDispatcher: Service {
         await dispatchAll()
         for await _ in commits.cancelOnGracefulShutdown() {
             await dispatchAll()
+            // Commits signalled meanwhile collapse into one (the stream keeps only the newest).
+            try? await Task.sleep(for: pace)
         }
     }
 
