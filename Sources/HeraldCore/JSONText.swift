@@ -3,12 +3,20 @@
 public enum JSONText {
     /// A JSON string literal, quoted and escaped (RFC 8259: `"`, `\` and control characters).
     public static func string(_ text: String) -> String {
+        var output = ""
+        append(string: text, to: &output)
+        return output
+    }
+
+    /// Appends `text` as a JSON string literal, so a document can be written into one buffer.
+    public static func append(string text: String, to output: inout String) {
+        output += "\""
+        defer { output += "\"" }
         // Most strings (ids, kinds, paths) need no escaping: check the bytes and copy them whole.
         if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            return "\"" + text + "\""
+            output += text
+            return
         }
-        var output = "\""
-        output.reserveCapacity(text.utf8.count + 2)
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": output += "\\\""
@@ -22,12 +30,16 @@ public enum JSONText {
             default: output.unicodeScalars.append(scalar)
             }
         }
-        return output + "\""
     }
 
     /// A JSON array of strings.
     public static func array(_ items: [String]) -> String {
-        "[" + items.map(string).joined(separator: ",") + "]"
+        var output = "["
+        for (index, item) in items.enumerated() {
+            if index > 0 { output += "," }
+            append(string: item, to: &output)
+        }
+        return output + "]"
     }
 
     /// A JSON object from keys and already-encoded values, in the given order.

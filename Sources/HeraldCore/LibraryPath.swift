@@ -17,11 +17,23 @@ public enum LibraryPath {
         var tail = relative.utf8[...]
         while let first = tail.first, first == slash || first == backslash { tail = tail.dropFirst() }
         if tail.isEmpty { return String(Substring(base)) }
-        var bytes = Array(base)
-        if bytes.last != separator { bytes.append(separator) }
-        // A Windows-style relative path joined to a POSIX folder gets POSIX separators.
-        bytes += windows ? Array(tail) : tail.map { $0 == backslash ? slash : $0 }
-        return String(decoding: bytes, as: UTF8.self)
+        return String(unsafeUninitializedCapacity: base.count + 1 + tail.count) { buffer in
+            var index = 0
+            for byte in base {
+                buffer[index] = byte
+                index += 1
+            }
+            if base.last != separator {
+                buffer[index] = separator
+                index += 1
+            }
+            // A Windows-style relative path joined to a POSIX folder gets POSIX separators.
+            for byte in tail {
+                buffer[index] = !windows && byte == backslash ? slash : byte
+                index += 1
+            }
+            return index
+        }
     }
 
     /// The folder holding a file path (`/tv/Show/Season 1/x.mkv` → `/tv/Show/Season 1`).

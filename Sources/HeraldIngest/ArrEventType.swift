@@ -7,16 +7,26 @@ import HeraldCore
 enum ArrEventType {
     /// `EpisodeFileDelete` → `episode_file_delete`; anything that is not a plain name → nil.
     static func snakeCase(_ eventType: String) -> String? {
-        guard !eventType.isEmpty, eventType.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+        let name = eventType.utf8
+        guard !name.isEmpty, name.allSatisfy({ $0 < 0x80 && (isUpper($0) || isLower($0) || isDigit($0)) }) else {
             return nil
         }
-        var output = ""
-        for character in eventType {
-            if character.isUppercase, !output.isEmpty { output.append("_") }
-            output.append(character.lowercased())
+        var output: [UInt8] = []
+        output.reserveCapacity(name.count + 4)
+        for byte in name {
+            if isUpper(byte) {
+                if !output.isEmpty { output.append(UInt8(ascii: "_")) }
+                output.append(byte | 0x20)
+            } else {
+                output.append(byte)
+            }
         }
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
+
+    private static func isUpper(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "A") < 26 }
+    private static func isLower(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "a") < 26 }
+    private static func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
 
     /// The kind and, for test pings and unknown types, why the event is only journalled.
     static func classify(

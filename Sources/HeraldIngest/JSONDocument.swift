@@ -59,7 +59,7 @@ public final class JSONDocument: Sendable {
     ///
     /// - Throws: `SyntaxError` with the line and column of the first problem.
     public init(_ data: Data) throws(SyntaxError) {
-        let bytes = [UInt8](data)
+        let bytes = data.withUnsafeBytes { [UInt8]($0) }
         self.bytes = bytes
         var parser = Parser(count: bytes.count)
         let outcome: Parser.Failure? = bytes.withUnsafeBufferPointer { parser.parse($0) }

@@ -22,6 +22,22 @@ import Testing
             #expect(try JSONDecoder().decode(MediaInfo.self, from: Data(media.jsonText.utf8)) == media)
         }
     }
+
+    @Test func mediaTextIsWhatJSONEncoderWritesWithSortedKeys() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let values = [
+            MediaInfo(), MediaInfo(title: "Only a title"), MediaInfo(season: 0, guids: MediaGuids(tvdb: "9")),
+            MediaInfo(
+                type: .movie, title: "Café \"x\"", year: 1999, ratingKey: "7",
+                guids: MediaGuids(imdb: "tt1", plex: "plex://m"),
+                library: "Films"),
+            MediaInfo(type: .episode, title: "E", show: "S", season: 2, episodes: [3, 4]),
+        ]
+        for media in values {
+            #expect(media.jsonText == String(decoding: try encoder.encode(media), as: UTF8.self))
+        }
+    }
 }
 
 @Suite struct EventIDTests {

@@ -176,3 +176,22 @@ struct ArrExpectation: Sendable, CustomTestStringConvertible {
         if expected.year != nil || expected.title != nil { #expect(event.media.year == expected.year) }
     }
 }
+
+@Suite struct ArrEventTypeTests {
+    @Test func pascalCaseNamesBecomeDottedSnakeCaseKinds() throws {
+        let cases = [
+            ("EpisodeFileDelete", "sonarr.episode_file_delete"), ("Test", "sonarr.test"),
+            ("V2Thing", "sonarr.v2_thing"),
+            ("lowercase", "sonarr.lowercase"),
+        ]
+        for (eventType, kind) in cases {
+            let event = try SonarrWebhookDecoder.decode(Data(#"{"eventType":"\#(eventType)"}"#.utf8))
+            #expect(event.kind == kind)
+        }
+        for bad in ["", "Has Space", "Émoji", "dot.ted"] {
+            #expect(throws: WebhookError.malformed("Sonarr body has an invalid 'eventType' '\(bad)'")) {
+                try SonarrWebhookDecoder.decode(Data(#"{"eventType":"\#(bad)"}"#.utf8))
+            }
+        }
+    }
+}

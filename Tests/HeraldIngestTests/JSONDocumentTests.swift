@@ -184,3 +184,31 @@ import Testing
         }
     }
 }
+
+@Suite struct LenientReadingTests {
+    @Test func placeholdersEmptyTextAndSpacesAreAbsentEverythingElseIsKept() throws {
+        let document = try JSONDocument(
+            Data(
+                #"""
+                {"a": "{season_num}", "b": "", "c": "  ", "d": " {x} ", "e": "{not a placeholder}", "f": "Café",
+                 "g": "\u00a0", "h": " padded ", "i": 12, "j": 2.5, "k": true, "l": null, "m": [], "n": "{}",
+                 "o": "é{x}"}
+                """#.utf8))
+        let root = document.root
+        let read = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o"].map {
+            root.lenientString($0)
+        }
+        #expect(
+            read == [
+                nil, nil, nil, nil, "{not a placeholder}", "Café", nil, " padded ", "12", "2.5", "true", nil, nil, nil,
+                "é{x}",
+            ])
+    }
+
+    @Test func numbersMayArriveAsText() throws {
+        let root = try JSONDocument(Data(#"{"a": "7", "b": " 8 ", "c": "x", "d": 3.0, "e": 0, "f": "{year}"}"#.utf8))
+            .root
+        #expect(["a", "b", "c", "d", "e", "f"].map { root.lenientInt($0) } == [7, 8, nil, 3, 0, nil])
+        #expect(root.positiveInt("e") == nil)
+    }
+}
