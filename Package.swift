@@ -137,7 +137,8 @@ let package = Package(
         .executableTarget(
             name: "HeraldBenchmarks",
             dependencies: [
-                "HeraldApp", "HeraldConfig", "HeraldCore", "HeraldPlex", "HeraldStore", "HeraldTestSupport",
+                "HeraldApp", "HeraldConfig", "HeraldCore", "HeraldIngest", "HeraldPlex", "HeraldStore",
+                "HeraldTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

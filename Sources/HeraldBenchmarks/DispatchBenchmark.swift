@@ -31,6 +31,14 @@ struct DispatchBenchmark {
             try await CleanupBenchmark.setup(path: path)
             return
         }
+        if CommandLine.arguments.dropFirst().first == "journal" {
+            try await JournalBenchmark.run(rounds: Int(CommandLine.arguments.dropFirst(2).first ?? "3") ?? 3)
+            return
+        }
+        if CommandLine.arguments.dropFirst().first == "decode" {
+            try DecodeBenchmark.run(rounds: Int(CommandLine.arguments.dropFirst(2).first ?? "5") ?? 5)
+            return
+        }
         if CommandLine.arguments.dropFirst().first == "inventory" {
             try await InventoryBenchmark.run(rounds: Int(CommandLine.arguments.dropFirst(2).first ?? "3") ?? 3)
             return
