@@ -246,6 +246,13 @@ extension AppDatabase {
                     ALTER TABLE event DROP COLUMN dispatched_at;
                     """)
         }
+        migrator.registerMigration("v15-event-write-path") { db in
+            // Each index on the journal was a second b-tree insert per webhook and one more page
+            // in every commit and checkpoint (BENCHMARKS.md, "journal"). Times are found by
+            // bisecting sequence numbers instead (events are journalled in arrival order), and
+            // source and kind filters read the newest events first, which is what they list.
+            try db.execute(sql: "DROP INDEX event_source_kind; DROP INDEX event_received_at")
+        }
         return migrator
     }
 }

@@ -17,7 +17,8 @@ public struct RetentionReport: Sendable, Equatable {
 }
 
 extension AppDatabase {
-    /// Deletes what is older than `cutoff` and finished: dispatched events, scans that were issued,
+    /// Deletes what is older than `cutoff` and finished: dispatched events (the oldest ones, up
+    /// to the first received after the cutoff: the journal is in arrival order), scans that were issued,
     /// failed or dropped, and deliveries that were sent, died or expired. Pending work is kept
     /// whatever its age. Deletes in slices of `slice` rows, one short transaction each, so
     /// webhooks never wait long for the journal.
@@ -30,7 +31,8 @@ extension AppDatabase {
                 """
                 DELETE FROM event WHERE sequence IN (SELECT sequence FROM event
                 WHERE sequence <= (SELECT IFNULL(MAX(last_sequence), 0) FROM event_dispatch)
-                AND received_at < ? ORDER BY sequence LIMIT ?)
+                AND sequence < IFNULL((SELECT sequence FROM event WHERE received_at >= ? ORDER BY sequence LIMIT 1),
+                9223372036854775807) ORDER BY sequence LIMIT ?)
                 """
             ),
             (

@@ -133,6 +133,35 @@ import Testing
         #expect(try await sequences(EventFilter(afterSequence: 2)) == [4, 3])
         #expect(try await sequences(EventFilter(limit: 1)) == [4])
     }
+
+    /// Time filters find their first event by bisecting sequence numbers: they must agree with a
+    /// plain filter over every event, with equal times, gaps left by deleted events, and cutoffs
+    /// before, between, on and after the events.
+    @Test func timeFiltersAgreeWithAScanDespiteGapsAndTies() async throws {
+        defer { directory.remove() }
+        let database = try AppDatabase.open(path: path)
+        var random = SeededGenerator(seed: 11)
+        var time = 0.0
+        var events: [Event] = []
+        for number in 1...300 {
+            time += Double(random.next(below: 3))  // ties are common
+            events.append(sample(number, at: time))
+        }
+        _ = try await database.appendEvents(events)
+        let deleted = (0..<60).map { _ in Int64(random.next(below: 300) + 1) }
+        try await database.writer.write { db in
+            for sequence in deleted {
+                try db.execute(sql: "DELETE FROM event WHERE sequence = ?", arguments: [sequence])
+            }
+        }
+        let kept = (1...300).filter { !deleted.contains(Int64($0)) }
+        for cutoff in stride(from: -1.0, through: time + 1, by: 7) + [time, 0] {
+            let since = Date(timeIntervalSince1970: 1_700_000_000 + cutoff)
+            let expected = kept.filter { events[$0 - 1].receivedAt >= since }.reversed().map(Int64.init)
+            let listed = try await database.events(matching: EventFilter(since: since, limit: 1000)).map(\.sequence)
+            #expect(listed == Array(expected), "since \(cutoff)")
+        }
+    }
 }
 
 @Suite struct CheckpointTests {
