@@ -40,7 +40,7 @@ public struct EventDispatcher: Service {
         afterDispatch: @escaping @Sendable () -> Void = {},
         batchSize: Int = 1024,
         retryInterval: Duration = .seconds(5),
-        pace: Duration = .milliseconds(10),
+        pace: Duration = .milliseconds(25),
         logger: Logger
     ) {
         self.database = database
@@ -74,6 +74,8 @@ public struct EventDispatcher: Service {
                 forget(last)
                 afterDispatch()
                 logger.debug("events dispatched", metadata: ["dispatch.count": "\(count)"])
+                // A short batch took everything there was; what arrived since has signalled a commit.
+                if count < batchSize { return }
             } catch {
                 logger.error("dispatch failed; retrying", metadata: ["error": "\(error)"])
                 try? await Task.sleep(for: retryInterval)

@@ -9,7 +9,7 @@ enum BodyReader {
         do {
             for try await chunk in request.body {
                 guard data.count + chunk.readableBytes <= limit else { throw WebhookError.tooLarge(limit: limit) }
-                data.append(contentsOf: chunk.readableBytesView)
+                chunk.withUnsafeReadableBytes { data.append(contentsOf: $0) }
             }
         } catch let error as WebhookError {
             throw error

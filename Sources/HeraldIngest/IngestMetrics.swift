@@ -8,13 +8,25 @@ import Synchronization
 public final class IngestMetrics: Sendable {
     private let factory: any MetricsFactory
     private let counters = Mutex<[String: Counter]>([:])
+    /// Received counters by kind alone (kinds are named after their source): one string hashed
+    /// per request instead of a key built from every label.
+    private let receivedByKind = Mutex<[String: Counter]>([:])
 
     public init(factory: any MetricsFactory) {
         self.factory = factory
     }
 
     func received(_ event: Event) {
-        counter("herald_events_received_total", [("source", event.source.rawValue), ("kind", event.kind)]).increment()
+        let counter = receivedByKind.withLock { cache in
+            if let counter = cache[event.kind] { return counter }
+            let counter = Counter(
+                label: "herald_events_received_total",
+                dimensions: [("source", event.source.rawValue), ("kind", event.kind)],
+                factory: factory)
+            cache[event.kind] = counter
+            return counter
+        }
+        counter.increment()
     }
 
     func rejected(source: String, reason: String) {

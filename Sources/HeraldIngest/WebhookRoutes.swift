@@ -112,13 +112,22 @@ public struct WebhookRoutes: Sendable {
                 "journal.sequence": "\(sequence)", "event.paths": "\(event.paths.count)",
                 "event.ignored": "\(event.ignoredReason ?? "")",
             ])
-        var body = "{\"id\":" + JSONText.string(event.id)
-        if let reason = event.ignoredReason { body += ",\"ignored\":" + JSONText.string(reason) }
-        body += ",\"kind\":" + JSONText.string(event.kind) + ",\"sequence\":\(sequence),\"status\":\"accepted\"}\n"
+        var body: [UInt8] = []
+        body.reserveCapacity(160)
+        JSONText.append(raw: "{\"id\":", to: &body)
+        JSONText.append(string: event.id, to: &body)
+        if let reason = event.ignoredReason {
+            JSONText.append(raw: ",\"ignored\":", to: &body)
+            JSONText.append(string: reason, to: &body)
+        }
+        JSONText.append(raw: ",\"kind\":", to: &body)
+        JSONText.append(string: event.kind, to: &body)
+        JSONText.append(raw: ",\"sequence\":" + String(sequence) + ",\"status\":\"accepted\"}\n", to: &body)
         return Response(
-            status: .accepted, headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+            status: .accepted, headers: Self.jsonHeaders, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
+
+    private static let jsonHeaders: HTTPFields = [.contentType: "application/json"]
 
     private func refuse(_ error: WebhookError, source: String) -> Response {
         metrics.rejected(source: source, reason: error.reason)

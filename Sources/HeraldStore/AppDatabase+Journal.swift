@@ -143,7 +143,7 @@ extension AppDatabase {
 
     /// The last dispatched sequence (0 before the first dispatch): every event up to it is dispatched.
     static func dispatchedThrough(_ db: Database) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT MAX(last_sequence) FROM event_dispatch") ?? 0
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(last_sequence) FROM event_dispatch")) ?? 0
     }
 
     /// Number of events in the journal (optionally only those not yet dispatched).
@@ -177,7 +177,7 @@ extension AppDatabase {
     ) async throws -> (count: Int, last: Int64) {
         try await relaxedWrite { db in
             let sequences = try Int64.fetchAll(
-                db, sql: "SELECT sequence FROM event WHERE sequence > ? ORDER BY sequence LIMIT ?",
+                db.cachedStatement(sql: "SELECT sequence FROM event WHERE sequence > ? ORDER BY sequence LIMIT ?"),
                 arguments: [try Self.dispatchedThrough(db), limit])
             guard let last = sequences.last else { return (0, 0) }
             if let handle {
@@ -201,9 +201,8 @@ extension AppDatabase {
                 }
                 try handle(db, entries)
             }
-            try db.execute(
-                sql: "INSERT INTO event_dispatch (last_sequence, dispatched_at) VALUES (?, ?)",
-                arguments: [last, now.timeIntervalSince1970])
+            try db.cachedStatement(sql: "INSERT INTO event_dispatch (last_sequence, dispatched_at) VALUES (?, ?)")
+                .execute(arguments: [last, now.timeIntervalSince1970])
             return (sequences.count, last)
         }
     }
