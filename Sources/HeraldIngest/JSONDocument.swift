@@ -295,7 +295,13 @@ extension JSONDocument {
             var position = start + 1
             var escaped = false
             while true {
-                // The common case: plain ASCII up to the closing quote.
+                // The common case: plain ASCII up to the closing quote, eight bytes at a time
+                // (a word with a quote, backslash, control or non-ASCII byte goes byte by byte).
+                while position + 8 <= text.count {
+                    let word = UnsafeRawPointer(text.baseAddress! + position).loadUnaligned(as: UInt64.self)
+                    if Self.hasSpecialByte(word) { break }
+                    position += 8
+                }
                 while position < text.count {
                     let byte = text[position]
                     if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { break }
@@ -319,6 +325,18 @@ extension JSONDocument {
                     position = try utf8Sequence(text, position)
                 }
             }
+        }
+
+        /// Whether any byte of `word` is `"`, `\`, below 0x20 or above 0x7F. The zero-byte tests
+        /// may also flag a byte next to a real match, never miss one: a flagged word is re-read
+        /// byte by byte.
+        static func hasSpecialByte(_ word: UInt64) -> Bool {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
+            let belowSpace = (word &- 0x2020_2020_2020_2020) & ~word & highs != 0
+            return belowSpace || word & highs != 0 || hasZeroByte(word ^ (ones &* 0x22))
+                || hasZeroByte(word ^ (ones &* 0x5C))
         }
 
         /// One escape sequence starting at the backslash; returns the position after it.

@@ -34,6 +34,29 @@ import Testing
         #expect(document.root["plain"]?.string == "Café 🎬")
     }
 
+    /// Strings are scanned eight bytes at a time: a special byte at any offset of a word must be seen.
+    @Test func specialBytesAreFoundAtEveryOffset() throws {
+        for offset in 0..<24 {
+            let before = String(repeating: "a", count: offset)
+            let after = String(repeating: "b", count: 23 - offset)
+            #expect(
+                try JSONDocument(Data(("[\"" + before + "\\n" + after + "\"]").utf8)).root.elements.first { _ in true }?
+                    .string == before + "\n" + after)
+            #expect(
+                try JSONDocument(Data(("[\"" + before + "é" + after + "\"]").utf8)).root.elements.first { _ in true }?
+                    .string == before + "é" + after)
+            #expect(
+                try JSONDocument(Data(("[\"" + before + "\", \"" + after + "\"]").utf8)).root.elements.map(\.string)
+                    == [before, after])
+            do throws(JSONDocument.SyntaxError) {
+                _ = try JSONDocument(Data(("[\"" + before + "\u{01}" + after + "\"]").utf8))
+                Issue.record("a control character at offset \(offset) was accepted")
+            } catch {
+                #expect(error.column == offset + 3)
+            }
+        }
+    }
+
     @Test func integersThatOverflowAreNotInts() throws {
         let document = try JSONDocument(Data("[9223372036854775807, 9223372036854775808, -9223372036854775808]".utf8))
         let values = Array(document.root.elements)
