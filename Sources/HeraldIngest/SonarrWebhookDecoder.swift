@@ -7,55 +7,33 @@ import HeraldCore
 /// (`episodeFiles[]`). Library paths are `series.path + relativePath`: older Sonarr versions put
 /// the download folder in `episodeFile.path`, which must never be scanned.
 public enum SonarrWebhookDecoder {
-    static let knownEvents: Set<String> = [
-        "Test", "Grab", "Download", "Rename", "SeriesAdd", "SeriesDelete", "EpisodeFileDelete", "Health",
-        "HealthRestored", "ApplicationUpdate", "ManualInteractionRequired",
-    ]
+    static let app = ArrPayload.App(
+        name: "Sonarr", source: .sonarr,
+        knownEvents: [
+            "Test", "Grab", "Download", "Rename", "SeriesAdd", "SeriesDelete", "EpisodeFileDelete", "Health",
+            "HealthRestored", "ApplicationUpdate", "ManualInteractionRequired",
+        ],
+        fileEvents: ["Download", "EpisodeFileDelete"],
+        folderEvents: ["SeriesAdd", "SeriesDelete"],
+        read: { root throws(JSONBody.FieldError) in try payload(root) })
 
     public static func decode(_ body: Data, receivedAt: Date = Date()) throws(WebhookError) -> Event {
-        let payload = try JSONBody.read(body, source: "Sonarr") { root throws(JSONBody.FieldError) in
-            try SonarrPayload(root)
-        }
-        let (kind, ignored) = try ArrEventType.classify(app: "Sonarr", eventType: payload.eventType, known: knownEvents)
-        let folder = payload.seriesPath
-        var paths: [String] = []
-        var previous: [String] = []
-        switch payload.eventType {
-        case "Download", "EpisodeFileDelete":
-            paths = payload.files.compactMap { $0.libraryPath(in: folder) }
-        case "Rename":
-            (paths, previous) = ArrFile.renamed(payload.renamedFiles, in: folder)
-        case "SeriesAdd", "SeriesDelete":
-            paths = folder.map { [$0] } ?? []
-        default:
-            break
-        }
-        return Event(
-            receivedAt: receivedAt, source: .sonarr, kind: kind, paths: paths, previousPaths: previous,
-            media: payload.media, ignoredReason: ignored, raw: body)
+        try ArrPayload.decode(body, app: app, receivedAt: receivedAt)
     }
-}
 
-/// The parts of a Sonarr body Herald reads.
-struct SonarrPayload {
-    var eventType: String
-    var seriesPath: String?
-    /// `episodeFiles[]` ("On Import Complete") followed by `episodeFile` (per-file imports, deletes).
-    var files: [ArrFile]
-    var renamedFiles: [ArrFile]
-    var media: MediaInfo
-
-    init(_ root: JSONDocument.Value) throws(JSONBody.FieldError) {
-        eventType = try root.requiredString("eventType")
+    /// The parts of a Sonarr body Herald reads. `episodeFiles[]` ("On Import Complete") come
+    /// before `episodeFile` (per-file imports, deletes).
+    static func payload(_ root: JSONDocument.Value) throws(JSONBody.FieldError) -> ArrPayload {
+        let eventType = try root.requiredString("eventType")
         let series = try root.object("series")
-        seriesPath = try series?.string("path")
-        files = try ArrFile.list("episodeFiles", in: root)
-        if let file = try root.object("episodeFile") { files.append(try ArrFile(file)) }
-        renamedFiles = try ArrFile.list("renamedEpisodeFiles", in: root)
+        var payload = ArrPayload(eventType: eventType, folder: try series?.string("path"))
+        payload.files = try ArrFile.list("episodeFiles", in: root)
+        if let file = try root.object("episodeFile") { payload.files.append(try ArrFile(file)) }
+        payload.renamedFiles = try ArrFile.list("renamedEpisodeFiles", in: root)
         let episodes = try root.objects("episodes")
         // One episode's title names the event; a multi-episode import has none of its own.
         let title = episodes.count == 1 ? episodes[0] : nil
-        media = MediaInfo(
+        payload.media = MediaInfo(
             type: episodes.isEmpty ? (series == nil ? nil : .show) : .episode,
             title: try title?.string("title"),
             year: series?.positiveInt("year"),
@@ -66,5 +44,6 @@ struct SonarrPayload {
                 imdb: series?.lenientString("imdbId"), tmdb: series?.lenientString("tmdbId"),
                 tvdb: series?.lenientString("tvdbId"))
         )
+        return payload
     }
 }
