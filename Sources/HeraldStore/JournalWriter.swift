@@ -73,6 +73,9 @@ public final class JournalWriter: EventJournal {
         }
     }
 
+    /// Events waiting for a commit (for diagnostics and tests).
+    public var queued: Int { state.withLock { $0.queue.count } }
+
     /// A committed event still held in memory (the dispatcher's fast path).
     public func committedEvent(_ sequence: Int64) -> Event? {
         state.withLock { $0.committed[sequence] }
@@ -116,9 +119,13 @@ public final class JournalWriter: EventJournal {
     private func drain() async {
         while true {
             let batch: [Pending] = state.withLock { state in
-                let count = min(state.queue.count, maxBatch)
-                let batch = Array(state.queue.prefix(count))
-                state.queue.removeFirst(count)
+                // Usually everything queued fits: take the array whole instead of shifting it.
+                if state.queue.count <= maxBatch {
+                    defer { state.queue = [] }
+                    return state.queue
+                }
+                let batch = Array(state.queue.prefix(maxBatch))
+                state.queue.removeFirst(maxBatch)
                 return batch
             }
             if batch.isEmpty { return }

@@ -66,6 +66,24 @@ import Testing
         #expect(batches.allSatisfy { $0 <= 64 }, "batches respect max_batch")
     }
 
+    @Test func aQueueLongerThanABatchIsCommittedInFullBatchesInArrivalOrder() async throws {
+        defer { directory.remove() }
+        let database = try AppDatabase.open(path: path)
+        let metrics = TestMetrics()
+        let writer = JournalWriter(database: database, maxBatch: 64, logger: Logger(label: "test"), metrics: metrics)
+        let pending = (0..<200).map { number in Task { try await writer.append(sample(number)) } }
+        // The writer starts only once all 200 wait in its queue.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while writer.queued < 200, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        let runner = Task { await writer.run() }
+        writer.close()
+        await runner.value
+        var sequences: [Int64] = []
+        for task in pending { sequences.append(try await task.value) }
+        #expect(Set(sequences) == Set(1...200))
+        #expect(try metrics.expectRecorder("herald_journal_batch_size").values == [64, 64, 64, 8])
+    }
+
     @Test func closingDrainsQueuedEventsAndRefusesNewOnes() async throws {
         defer { directory.remove() }
         let database = try AppDatabase.open(path: path)
