@@ -65,9 +65,7 @@ struct ArrFile {
 
     /// The files of a list member (`episodeFiles`, `renamedMovieFiles`).
     static func list(_ name: String, in object: JSONDocument.Value) throws(JSONBody.FieldError) -> [ArrFile] {
-        var files: [ArrFile] = []
-        for file in try object.objects(name) { files.append(try ArrFile(file)) }
-        return files
+        try object.objects(name).map { file throws(JSONBody.FieldError) in try ArrFile(file) }
     }
 
     /// The library path: the owner's folder plus `relativePath`, never the download client's path.

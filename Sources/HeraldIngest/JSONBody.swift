@@ -13,6 +13,12 @@ enum JSONBody {
         var path: String
         var problem: Problem
 
+        /// A value that is not of the kind a decoder needs (null is told apart: "is null, expected …").
+        static func mismatch(_ value: JSONDocument.Value, expected: JSONDocument.Kind) -> FieldError {
+            FieldError(
+                path: value.path, problem: value.isNull ? .null(expected: expected) : .wrongType(expected: expected))
+        }
+
         func message(source: String) -> String {
             switch problem {
             case .missing: "\(source) body has no '\(path)'"
@@ -59,8 +65,7 @@ extension JSONDocument.Value {
     func requiredString(_ name: String) throws(JSONBody.FieldError) -> String {
         guard let value = self[name] else { throw JSONBody.FieldError(path: path(appending: name), problem: .missing) }
         guard let text = value.string else {
-            throw JSONBody.FieldError(
-                path: value.path, problem: value.isNull ? .null(expected: .string) : .wrongType(expected: .string))
+            throw JSONBody.FieldError.mismatch(value, expected: .string)
         }
         return text
     }
@@ -81,9 +86,7 @@ extension JSONDocument.Value {
         var objects: [Self] = []
         for element in list.elements {
             guard element.kind == .object else {
-                throw JSONBody.FieldError(
-                    path: element.path,
-                    problem: element.isNull ? .null(expected: .object) : .wrongType(expected: .object))
+                throw JSONBody.FieldError.mismatch(element, expected: .object)
             }
             objects.append(element)
         }

@@ -3,9 +3,7 @@ import GRDB
 import HeraldCore
 
 /// The journal row of an event. Kept apart from `Event` so the schema can evolve independently.
-struct EventRecord: FetchableRecord, TableRecord {
-    static let databaseTableName = "event"
-
+struct EventRecord: FetchableRecord {
     var sequence: Int64?
     var id: String
     var receivedAt: Double
