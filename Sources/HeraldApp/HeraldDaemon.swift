@@ -70,9 +70,11 @@ public func buildServiceGroup(
     let notifier = SystemdNotifier(environment: environment)
 
     let router = Router(context: BasicRequestContext.self)
-    router.add(middleware: RequestMetricsMiddleware(factory: metrics))
-    WebhookRoutes(journal: journal, settings: ingest, metrics: IngestMetrics(factory: metrics), logger: logger)
-        .register(on: router)
+    let requestMetrics = RequestMetricsMiddleware(factory: metrics)
+    router.add(middleware: requestMetrics)
+    let intake = WebhookIntake(
+        journal: journal, settings: ingest, metrics: IngestMetrics(factory: metrics), logger: logger)
+    WebhookRoutes(intake: intake).register(on: router)
     OperationsRoutes(database: database, readiness: readiness, registry: registry, configuration: running)
         .register(on: router)
 
@@ -140,6 +142,13 @@ public func buildServiceGroup(
 
     let server = Application(
         router: router,
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: [
+                    WebhookChannelHandler(intake: intake) { route, status, duration in
+                        requestMetrics.record(method: "POST", route: route, status: status, duration: duration)
+                    }
+                ])),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.server.host, port: configuration.server.port), serverName: "herald"),
         onServerRunning: { channel in

@@ -20,6 +20,12 @@ struct RequestMetricsMiddleware: RouterMiddleware {
         self.factory = factory
     }
 
+    /// Records one request's duration; also used by the webhook channel handler, whose requests
+    /// do not pass through the router.
+    func record(method: String, route: String, status: Int, duration: Duration) {
+        timer(method: method, route: route, status: String(status)).recordNanoseconds(duration.nanoseconds)
+    }
+
     private func timer(method: String, route: String, status: String) -> CoreMetrics.Timer {
         let key = method + " " + route + " " + status
         return timers.handles.withLock { cache in
@@ -38,9 +44,9 @@ struct RequestMetricsMiddleware: RouterMiddleware {
         let started = ContinuousClock.now
         var status = HTTPResponse.Status.internalServerError
         defer {
-            let route = context.endpointPath ?? "unmatched"
-            timer(method: request.method.rawValue, route: route, status: String(status.code)).recordNanoseconds(
-                (ContinuousClock.now - started).nanoseconds)
+            record(
+                method: request.method.rawValue, route: context.endpointPath ?? "unmatched", status: status.code,
+                duration: ContinuousClock.now - started)
         }
         do {
             let response = try await next(request, context)

@@ -13,14 +13,24 @@ import Testing
 @Suite struct WebhookRoutesTests {
     let journal = RecordingJournal()
 
+    /// The routes as the daemon serves them: Plex on the router, the JSON routes in the pipeline.
     func app(_ settings: IngestSettings = IngestSettings()) -> some ApplicationProtocol {
+        Self.app(journal: journal, settings: settings)
+    }
+
+    static func app(journal: any EventJournal, settings: IngestSettings = IngestSettings()) -> some ApplicationProtocol
+    {
         let router = Router(context: BasicRequestContext.self)
-        WebhookRoutes(
+        let intake = WebhookIntake(
             journal: journal, settings: Reloadable(settings),
             metrics: IngestMetrics(factory: NOOPMetricsHandler.instance),
-            logger: Logger(label: "test")
-        ).register(on: router)
-        return Application(router: router)
+            logger: Logger(label: "test"))
+        WebhookRoutes(intake: intake).register(on: router)
+        router.get("/healthz") { _, _ in "ok" }
+        return Application(
+            router: router,
+            server: .http1(configuration: .init(additionalChannelHandlers: [WebhookChannelHandler(intake: intake)])),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     }
 
     static let json: HTTPFields = [.contentType: "application/json"]
@@ -29,7 +39,7 @@ import Testing
 
     @Test func sonarrDownloadIsJournalledAndAnswered202() async throws {
         let body = try bytes("sonarr-v4-download.json")
-        try await app().test(.router) { client in
+        try await app().test(.live) { client in
             let response = try await client.execute(uri: "/hooks/sonarr", method: .post, headers: Self.json, body: body)
             #expect(response.status == .accepted)
             let answer = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]
@@ -40,7 +50,7 @@ import Testing
 
     @Test func testEventsAreAnswered2xxSoArrKeepsTheConnection() async throws {
         let body = try bytes("radarr-v5-test.json")
-        try await app().test(.router) { client in
+        try await app().test(.live) { client in
             let response = try await client.execute(uri: "/hooks/radarr", method: .post, headers: Self.json, body: body)
             #expect(response.status == .accepted)
             #expect(String(buffer: response.body).contains("\"ignored\""))
@@ -54,7 +64,7 @@ import Testing
         let thumb = [UInt8](repeating: 0xFF, count: 2 << 20)
         let body = MultipartParserTests.body(payload: payload, thumb: thumb)
         let headers: HTTPFields = [.contentType: "multipart/form-data; boundary=\(MultipartParserTests.boundary)"]
-        try await app().test(.router) { client in
+        try await app().test(.live) { client in
             let response = try await client.execute(
                 uri: "/hooks/plex", method: .post, headers: headers, body: ByteBuffer(bytes: body))
             #expect(response.status == .accepted)
@@ -70,7 +80,7 @@ import Testing
         let headers: HTTPFields = [.contentType: "multipart/form-data; boundary=\(MultipartParserTests.boundary)"]
         let small = [UInt8](repeating: 0xD8, count: 150_000)
         let large = [UInt8](repeating: 0xFF, count: (2 << 20) + 1)
-        try await app(IngestSettings(keepPlexPosters: true)).test(.router) { client in
+        try await app(IngestSettings(keepPlexPosters: true)).test(.live) { client in
             for thumb in [small, large] {
                 let response = try await client.execute(
                     uri: "/hooks/plex", method: .post, headers: headers,
@@ -85,7 +95,7 @@ import Testing
         let body = MultipartParserTests.body(
             payload: "{\"event\":\"library.new\"}", thumb: [UInt8](repeating: 1, count: 4096))
         let headers: HTTPFields = [.contentType: "multipart/form-data; boundary=\(MultipartParserTests.boundary)"]
-        try await app(IngestSettings(maxPlexRequestSize: 2048)).test(.router) { client in
+        try await app(IngestSettings(maxPlexRequestSize: 2048)).test(.live) { client in
             let response = try await client.execute(
                 uri: "/hooks/plex", method: .post, headers: headers, body: ByteBuffer(bytes: body))
             #expect(response.status == .contentTooLarge)
@@ -96,7 +106,7 @@ import Testing
     @Test func plexAcceptsBareJSONAndFormEncodedPayload() async throws {
         let payload = #"{"event":"media.resume"}"#
         let form = "payload=" + payload.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-        try await app().test(.router) { client in
+        try await app().test(.live) { client in
             let first = try await client.execute(
                 uri: "/hooks/plex", method: .post, headers: Self.json, body: ByteBuffer(string: payload))
             #expect(first.status == .accepted)
@@ -111,7 +121,7 @@ import Testing
     @Test func plexAuthenticatesWithATokenInTheURL() async throws {
         let settings = IngestSettings(sources: [.plex: .init(credentials: SourceCredentials(token: Secret("s3cret")))])
         let body = ByteBuffer(string: #"{"event":"media.play"}"#)
-        try await app(settings).test(.router) { client in
+        try await app(settings).test(.live) { client in
             let missing = try await client.execute(uri: "/hooks/plex", method: .post, headers: Self.json, body: body)
             #expect(missing.status == .unauthorized)
             let wrong = try await client.execute(
@@ -134,7 +144,7 @@ import Testing
                 .authorization: "Basic " + Data("\(user):\(password)".utf8).base64EncodedString(),
             ]
         }
-        try await app(settings).test(.router) { client in
+        try await app(settings).test(.live) { client in
             for (headers, expected) in [
                 (basic("sonarr", "pw"), HTTPResponse.Status.accepted),
                 (basic("sonarr", "nope"), .unauthorized),
@@ -154,7 +164,7 @@ import Testing
     }
 
     @Test func wrongContentTypeIs415() async throws {
-        try await app().test(.router) { client in
+        try await app().test(.live) { client in
             let response = try await client.execute(
                 uri: "/hooks/radarr", method: .post, headers: [.contentType: "text/xml"],
                 body: ByteBuffer(string: "<x/>"))
@@ -167,7 +177,7 @@ import Testing
 
     @Test func oversizeJSONIs413() async throws {
         let settings = IngestSettings(maxBodySize: 100)
-        try await app(settings).test(.router) { client in
+        try await app(settings).test(.live) { client in
             let response = try await client.execute(
                 uri: "/hooks/sonarr", method: .post, headers: Self.json, body: try bytes("sonarr-v4-download.json"))
             #expect(response.status == .contentTooLarge)
@@ -175,7 +185,7 @@ import Testing
     }
 
     @Test func malformedBodiesAre400WithAReasonAndServingContinues() async throws {
-        try await app().test(.router) { client in
+        try await app().test(.live) { client in
             let broken = try await client.execute(
                 uri: "/hooks/sonarr", method: .post, headers: Self.json, body: ByteBuffer(string: "{\"eventType\":"))
             #expect(broken.status == .badRequest)
@@ -199,7 +209,7 @@ import Testing
 
     @Test func journalFailureIs503SoTheSenderRetries() async throws {
         journal.setFailing(true)
-        try await app().test(.router) { client in
+        try await app().test(.live) { client in
             let response = try await client.execute(
                 uri: "/hooks/sonarr", method: .post, headers: Self.json, body: try bytes("sonarr-v4-download.json"))
             #expect(response.status == .serviceUnavailable)
@@ -208,7 +218,7 @@ import Testing
 
     @Test func disabledSourceIs404() async throws {
         let settings = IngestSettings(sources: [.lidarr: .init(enabled: false)])
-        try await app(settings).test(.router) { client in
+        try await app(settings).test(.live) { client in
             let response = try await client.execute(
                 uri: "/hooks/lidarr", method: .post, headers: Self.json, body: try bytes("lidarr-download.json"))
             #expect(response.status == .notFound)
@@ -221,7 +231,7 @@ import Testing
             "open": .init(),
         ])
         let signature = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"
-        try await app(settings).test(.router) { client in
+        try await app(settings).test(.live) { client in
             let signed = try await client.execute(
                 uri: "/hooks/generic/ci?event=build.done", method: .post,
                 headers: [.contentType: "application/json", HTTPField.Name("X-Hub-Signature-256")!: signature],

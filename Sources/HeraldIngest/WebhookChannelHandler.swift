@@ -1,0 +1,282 @@
+import Foundation
+import HTTPTypes
+import HeraldCore
+import Hummingbird
+import HummingbirdCore
+import NIOCore
+import NIOHTTPTypes
+
+/// Serves the JSON webhook routes (`/hooks/{tautulli,sonarr,radarr,lidarr}`, `/hooks/generic/{name}`)
+/// inside each connection's HTTP/1 pipeline, in front of Hummingbird's router.
+///
+/// Why: these are the routes that take bursts (an *arr import of a season, a Tautulli library
+/// sweep), and each request is small. Served through the router, a request costs a Swift task and
+/// the hops between the event loop and the async world about as much CPU as reading, decoding and
+/// journalling it. Here the body is gathered on the event loop, decoded there, and handed to the
+/// journal with a callback that writes the 202 once the event is durable: no task per request.
+///
+/// Everything else (Plex, the API, `/metrics`) is passed on untouched to Hummingbird, which sits
+/// behind this handler in the same pipeline. Answers on one connection stay in request order: a
+/// hook request waits while a request passed on is unanswered, and later requests (and socket
+/// reads) wait while a hook request is being journalled. On graceful shutdown the quiesce event
+/// is held back until a hook request in flight is answered.
+public final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    public typealias InboundIn = HTTPRequestPart
+    public typealias InboundOut = HTTPRequestPart
+    public typealias OutboundIn = HTTPResponsePart
+    public typealias OutboundOut = HTTPResponsePart
+
+    /// Records a request's duration by route pattern and status, as the router's middleware does.
+    public typealias DurationRecorder = @Sendable (_ route: String, _ status: Int, _ duration: Duration) -> Void
+
+    /// A hook request being read.
+    private struct Hook {
+        var route: WebhookIntake.Route
+        var head: HTTPRequest
+        var settings: IngestSettings
+        var limit: Int
+        var body: ByteBuffer?
+        var started: ContinuousClock.Instant
+    }
+
+    private enum State {
+        /// Between requests.
+        case idle
+        /// A request's parts are passed on to Hummingbird until its end.
+        case passing
+        /// A hook request's body is being gathered.
+        case reading(Hook)
+        /// A hook request was answered before its body was read: its parts are dropped until its end.
+        case discarding(closeAfter: Bool)
+        /// A hook request's event is being journalled; nothing else starts until it is answered.
+        case journalling
+    }
+
+    private let intake: WebhookIntake
+    private let recordDuration: DurationRecorder?
+    private var state = State.idle
+    /// Requests passed on to Hummingbird whose answer has not been written in full.
+    private var unansweredPassed = 0
+    /// Parts held back to keep answers in order; while any are held, reads are held too.
+    private var held = CircularBuffer<HTTPRequestPart>()
+    private var readHeld = false
+    private var quiesceHeld = false
+    /// Parts passed on so far (wrapping), to know whether to end a read for Hummingbird.
+    private var passedParts = 0
+
+    public init(intake: WebhookIntake, recordDuration: DurationRecorder? = nil) {
+        self.intake = intake
+        self.recordDuration = recordDuration
+    }
+
+    private var isBlocked: Bool {
+        if case .journalling = state { return true }
+        return !held.isEmpty
+    }
+
+    // MARK: - Inbound
+
+    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let part = unwrapInboundIn(data)
+        if isBlocked {
+            held.append(part)
+        } else {
+            process(part, context: context)
+        }
+    }
+
+    private func process(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
+        switch (state, part) {
+        case (.idle, .head(let head)):
+            guard let route = Self.route(of: head) else {
+                unansweredPassed += 1
+                state = .passing
+                passedParts &+= 1
+                context.fireChannelRead(wrapInboundOut(part))
+                return
+            }
+            if unansweredPassed > 0 {
+                // Hummingbird still owes an earlier answer on this connection: wait for it. (When
+                // called from `resume`, the part was just taken from the front of `held`.)
+                held.prepend(part)
+                return
+            }
+            start(route, head: head, context: context)
+        case (.passing, _):
+            if case .end = part { state = .idle }
+            passedParts &+= 1
+            context.fireChannelRead(wrapInboundOut(part))
+        case (.reading(var hook), .body(var chunk)):
+            state = .idle  // so `hook.body` is the only reference to its storage and grows in place
+            let size = (hook.body?.readableBytes ?? 0) + chunk.readableBytes
+            guard size <= hook.limit else {
+                respond(intake.refused(.tooLarge(limit: hook.limit), route: hook.route), hook: hook, context: context)
+                state = .discarding(closeAfter: Self.closes(hook.head))
+                return
+            }
+            if hook.body == nil {
+                hook.body = chunk
+            } else {
+                hook.body!.writeBuffer(&chunk)
+            }
+            state = .reading(hook)
+        case (.reading(let hook), .end):
+            state = .journalling
+            finish(hook, context: context)
+        case (.discarding(let closeAfter), .end):
+            state = .idle
+            if closeAfter {
+                context.close(promise: nil)
+            } else {
+                resume(context: context)
+            }
+        case (.discarding, _):
+            break
+        case (.idle, _), (.reading, .head), (.journalling, _):
+            // Not a well-formed request sequence; the HTTP decoder never produces one.
+            context.close(promise: nil)
+        }
+    }
+
+    /// The JSON hook route a request head is for, if any.
+    private static func route(of head: HTTPRequest) -> WebhookIntake.Route? {
+        guard head.method == .post, let path = head.path else { return nil }
+        return WebhookIntake.Route.json(path: path.split(separator: "?", maxSplits: 1).first ?? "")
+    }
+
+    private static func closes(_ head: HTTPRequest) -> Bool {
+        head.headerFields[.connection]?.lowercased() == "close"
+    }
+
+    private static func query(_ head: HTTPRequest) -> (String) -> String? {
+        guard let path = head.path, path.contains("?") else { return { _ in nil } }
+        let uri = URI(path)
+        return { uri.queryParameters.get($0) }
+    }
+
+    /// Checks the head; refuses at once (the body is then dropped unread) or starts gathering it.
+    private func start(_ route: WebhookIntake.Route, head: HTTPRequest, context: ChannelHandlerContext) {
+        let started = ContinuousClock.now
+        do throws(WebhookError) {
+            let (settings, limit) = try intake.admit(route, headers: head.headerFields, query: Self.query(head))
+            state = .reading(Hook(route: route, head: head, settings: settings, limit: limit, started: started))
+        } catch {
+            let hook = Hook(route: route, head: head, settings: IngestSettings(), limit: 0, started: started)
+            respond(intake.refused(error, route: route), hook: hook, context: context)
+            state = .discarding(closeAfter: Self.closes(head))
+        }
+    }
+
+    /// Decodes the whole body and journals the event; the answer is written once it is durable.
+    private func finish(_ hook: Hook, context: ChannelHandlerContext) {
+        let body = hook.body.map { Data($0.readableBytesView) } ?? Data()
+        let event: Event
+        do throws(WebhookError) {
+            event = try intake.event(
+                hook.route, settings: hook.settings, body: body, headers: hook.head.headerFields,
+                query: Self.query(hook.head))
+        } catch {
+            answer(intake.refused(error, route: hook.route), hook: hook, context: context)
+            return
+        }
+        let hook = Hook(
+            route: hook.route, head: hook.head, settings: hook.settings, limit: hook.limit, started: hook.started)
+        let loop = context.eventLoop
+        let bound = NIOLoopBound((handler: self, context: context), eventLoop: loop)
+        let intake = intake
+        intake.journal.append(event) { result in
+            loop.execute {
+                let (handler, context) = bound.value
+                switch result {
+                case .success(let sequence):
+                    handler.answer(intake.accepted(event, sequence: sequence), hook: hook, context: context)
+                case .failure(let error):
+                    handler.answer(intake.notJournalled(hook.route, error: error), hook: hook, context: context)
+                }
+            }
+        }
+    }
+
+    /// Answers a hook request whose body was read, then goes on with what was held back.
+    private func answer(_ answer: WebhookIntake.Answer, hook: Hook, context: ChannelHandlerContext) {
+        respond(answer, hook: hook, context: context)
+        state = .idle
+        if Self.closes(hook.head) {
+            held.removeAll()
+            context.close(promise: nil)
+            return
+        }
+        resume(context: context)
+    }
+
+    private func respond(_ answer: WebhookIntake.Answer, hook: Hook, context: ChannelHandlerContext) {
+        var headers = answer.headers
+        headers[.contentLength] = String(answer.body.count)
+        if Self.closes(hook.head) { headers[.connection] = "close" }
+        context.write(wrapOutboundOut(.head(HTTPResponse(status: answer.status, headerFields: headers))), promise: nil)
+        if !answer.body.isEmpty {
+            context.write(wrapOutboundOut(.body(context.channel.allocator.buffer(bytes: answer.body))), promise: nil)
+        }
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        recordDuration?(hook.route.pattern, answer.status.code, ContinuousClock.now - hook.started)
+    }
+
+    /// Processes held parts until one has to wait again; once nothing waits, lets a held quiesce
+    /// event and reads through.
+    private func resume(context: ChannelHandlerContext) {
+        let passedBefore = passedParts
+        defer {
+            // Hummingbird takes what it was passed at the end of a read; this is outside one.
+            if passedParts != passedBefore { context.fireChannelReadComplete() }
+        }
+        while let first = held.first {
+            if case .journalling = state { return }
+            if case .head(let head) = first, case .idle = state, unansweredPassed > 0, Self.route(of: head) != nil {
+                return
+            }
+            process(held.removeFirst(), context: context)
+        }
+        guard !isBlocked else { return }
+        if quiesceHeld {
+            quiesceHeld = false
+            context.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        }
+        if readHeld {
+            readHeld = false
+            context.read()
+        }
+    }
+
+    public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent {
+            switch state {
+            case .reading, .journalling, .discarding:
+                // Finish the hook request in flight first; Hummingbird then closes the idle connection.
+                quiesceHeld = true
+                return
+            case .idle, .passing:
+                held.removeAll()
+            }
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    // MARK: - Outbound
+
+    public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let part = unwrapOutboundIn(data)
+        context.write(data, promise: promise)
+        if case .end = part, unansweredPassed > 0 {
+            unansweredPassed -= 1
+            if unansweredPassed == 0, !held.isEmpty { resume(context: context) }
+        }
+    }
+
+    public func read(context: ChannelHandlerContext) {
+        if isBlocked {
+            readHeld = true
+        } else {
+            context.read()
+        }
+    }
+}

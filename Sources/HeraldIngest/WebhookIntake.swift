@@ -1,0 +1,216 @@
+import Foundation
+import HTTPTypes
+import HeraldCore
+import Hummingbird
+import Logging
+
+/// What every webhook request goes through, whichever HTTP path serves it: the source's switch,
+/// credentials, content type and size limit, decoding, and the answer once journalled or refused.
+///
+/// Transport-free so the Plex route (Hummingbird, streaming multipart) and the JSON routes
+/// (`WebhookChannelHandler`, inside the HTTP/1 pipeline) give the same answers from one place.
+public struct WebhookIntake: Sendable {
+    /// A webhook endpoint.
+    public enum Route: Sendable, Equatable {
+        /// `/hooks/plex`: multipart with an optional poster.
+        case plex
+        /// `/hooks/{tautulli,sonarr,radarr,lidarr}`: one JSON body.
+        case json(EventSource)
+        /// `/hooks/generic/{name}`.
+        case generic(String)
+
+        /// The source label of metrics and logs.
+        public var source: String {
+            switch self {
+            case .plex: "plex"
+            case .json(let source): source.rawValue
+            case .generic: "generic"
+            }
+        }
+
+        /// The route pattern of the request-duration metric, as the router names it.
+        public var pattern: String {
+            switch self {
+            case .plex: "/hooks/plex"
+            case .json(let source): "/hooks/\(source.rawValue)"
+            case .generic: "/hooks/generic/{name}"
+            }
+        }
+
+        /// The JSON route of a request path (its query removed), or nil for any other path.
+        public static func json(path: Substring) -> Route? {
+            let prefix = "/hooks/"
+            guard path.utf8.starts(with: prefix.utf8) else { return nil }
+            var rest = path.dropFirst(prefix.utf8.count)
+            if rest.utf8.last == UInt8(ascii: "/") { rest = rest.dropLast() }
+            switch rest {
+            case "sonarr": return .json(.sonarr)
+            case "radarr": return .json(.radarr)
+            case "tautulli": return .json(.tautulli)
+            case "lidarr": return .json(.lidarr)
+            default:
+                let generic = "generic/"
+                guard rest.utf8.starts(with: generic.utf8) else { return nil }
+                let name = rest.dropFirst(generic.utf8.count)
+                guard !name.isEmpty, !name.contains("/") else { return nil }
+                return .generic(name.removingPercentEncoding ?? String(name))
+            }
+        }
+    }
+
+    /// A status, headers and body, for whichever HTTP stack writes it.
+    public struct Answer: Sendable {
+        public var status: HTTPResponse.Status
+        public var headers: HTTPFields
+        public var body: [UInt8]
+    }
+
+    let journal: any EventJournal
+    let settings: Reloadable<IngestSettings>
+    let metrics: IngestMetrics
+    let logger: Logger
+    let now: @Sendable () -> Date
+
+    public init(
+        journal: any EventJournal,
+        settings: Reloadable<IngestSettings>,
+        metrics: IngestMetrics,
+        logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.journal = journal
+        self.settings = settings
+        self.metrics = metrics
+        self.logger = logger
+        self.now = now
+    }
+
+    /// Checks what can be checked from the head alone, before reading any of the body.
+    ///
+    /// - Returns: The settings in force for this request (read once, so a reload mid-request does
+    ///   not mix two configurations) and the body limit.
+    public func admit(
+        _ route: Route, headers: HTTPFields, query: (String) -> String?
+    ) throws(WebhookError) -> (settings: IngestSettings, limit: Int) {
+        let settings = settings.current
+        let credentials: SourceCredentials
+        switch route {
+        case .plex, .json:
+            let source = settings.source(route == .plex ? .plex : Self.eventSource(route))
+            guard source.enabled else { throw .notFound }
+            credentials = source.credentials
+        case .generic(let name):
+            guard let endpoint = settings.generic[name] else { throw .notFound }
+            credentials = endpoint.credentials
+        }
+        let authorized = WebhookAuthenticator.isAuthorized(
+            credentials, queryToken: query("token"), header: { headers.value(named: $0) })
+        if !authorized { throw .unauthorized }
+        if route == .plex { return (settings, settings.maxPlexRequestSize) }
+        // What every sender sends is compared as is; anything else is parsed.
+        if let type = headers[.contentType], type != "application/json" {
+            let mediaType = type.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+            let lowered = mediaType.lowercased()
+            guard lowered == "application/json" || lowered.hasSuffix("+json") else {
+                throw .unsupportedMediaType(lowered)
+            }
+        }
+        if let declared = headers[.contentLength].flatMap(Int.init), declared > settings.maxBodySize {
+            throw .tooLarge(limit: settings.maxBodySize)
+        }
+        return (settings, settings.maxBodySize)
+    }
+
+    private static func eventSource(_ route: Route) -> EventSource {
+        if case .json(let source) = route { return source }
+        return .plex
+    }
+
+    /// Decodes a JSON route's whole body, checking a generic endpoint's signature first.
+    public func event(
+        _ route: Route, settings: IngestSettings, body: Data, headers: HTTPFields, query: (String) -> String?
+    ) throws(WebhookError) -> Event {
+        let received = now()
+        switch route {
+        case .json(.tautulli): return try TautulliWebhookDecoder.decode(body, receivedAt: received)
+        case .json(.sonarr): return try SonarrWebhookDecoder.decode(body, receivedAt: received)
+        case .json(.radarr): return try RadarrWebhookDecoder.decode(body, receivedAt: received)
+        case .json(.lidarr): return try LidarrWebhookDecoder.decode(body, receivedAt: received)
+        case .generic(let name):
+            guard let endpoint = settings.generic[name] else { throw .notFound }
+            if let signature = endpoint.signature {
+                try SignatureVerifier(settings: signature).verify(
+                    body: body, header: { headers.value(named: $0) }, now: received)
+            }
+            let event = headers.value(named: "x-herald-event") ?? query("event")
+            return try GenericWebhookDecoder.decode(body, endpoint: name, event: event, receivedAt: received)
+        case .plex, .json:
+            throw .notFound
+        }
+    }
+
+    /// Counts and logs a journalled event and writes the 202 answer.
+    public func accepted(_ event: Event, sequence: Int64) -> Answer {
+        metrics.received(event)
+        logger.info(
+            "event journalled",
+            metadata: [
+                "event.source": "\(event.source.rawValue)", "event.kind": "\(event.kind)", "event.id": "\(event.id)",
+                "journal.sequence": "\(sequence)", "event.paths": "\(event.paths.count)",
+                "event.ignored": "\(event.ignoredReason ?? "")",
+            ])
+        var body: [UInt8] = []
+        body.reserveCapacity(160)
+        JSONText.append(raw: "{\"id\":", to: &body)
+        JSONText.append(string: event.id, to: &body)
+        if let reason = event.ignoredReason {
+            JSONText.append(raw: ",\"ignored\":", to: &body)
+            JSONText.append(string: reason, to: &body)
+        }
+        JSONText.append(raw: ",\"kind\":", to: &body)
+        JSONText.append(string: event.kind, to: &body)
+        JSONText.append(raw: ",\"sequence\":" + String(sequence) + ",\"status\":\"accepted\"}\n", to: &body)
+        return Answer(status: .accepted, headers: Self.jsonHeaders, body: body)
+    }
+
+    /// Logs why an event could not be journalled and writes the 503 answer.
+    public func notJournalled(_ route: Route, error: any Error) -> Answer {
+        logger.error("event not journalled", metadata: ["event.source": "\(route.source)", "error": "\(error)"])
+        return refused(.unavailable, route: route)
+    }
+
+    /// Counts and logs a refusal and writes its answer: the status, and the reason on one line.
+    public func refused(_ error: WebhookError, route: Route) -> Answer {
+        metrics.rejected(source: route.source, reason: error.reason)
+        if error != .notFound {
+            logger.warning(
+                "webhook refused",
+                metadata: ["event.source": "\(route.source)", "reason": "\(error.reason)", "detail": "\(error)"])
+        }
+        var headers = Self.jsonHeaders
+        if error == .unauthorized { headers[.wwwAuthenticate] = "Basic realm=\"herald\"" }
+        return Answer(
+            status: Self.status(for: error), headers: headers,
+            body: Array(("{\"error\":" + JSONText.string(error.description) + "}\n").utf8))
+    }
+
+    private static let jsonHeaders: HTTPFields = [.contentType: "application/json"]
+
+    static func status(for error: WebhookError) -> HTTPResponse.Status {
+        switch error {
+        case .unauthorized, .badSignature: .unauthorized
+        case .tooLarge: .contentTooLarge
+        case .unsupportedMediaType: .unsupportedMediaType
+        case .malformed: .badRequest
+        case .notFound: .notFound
+        case .unavailable: .serviceUnavailable
+        }
+    }
+}
+
+extension HTTPFields {
+    /// A header by lower-case name.
+    public func value(named name: String) -> String? {
+        HTTPField.Name(name).flatMap { self[$0] }
+    }
+}

@@ -1,0 +1,191 @@
+import CoreMetrics
+import Foundation
+import HTTPTypes
+import HeraldCore
+import HeraldIngest
+import HeraldTestSupport
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+import Testing
+
+/// The connection-level behaviour of the JSON hook routes served inside the HTTP/1 pipeline:
+/// answers in request order on one connection, bodies refused before they are read, `Connection:
+/// close`, and a graceful shutdown that still answers the request being journalled.
+@Suite struct WebhookChannelHandlerTests {
+    let journal = RecordingJournal()
+
+    static func post(_ path: String, _ body: String, headers: String = "") -> String {
+        "POST \(path) HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n\(headers)"
+            + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
+    }
+
+    static func get(_ path: String) -> String { "GET \(path) HTTP/1.1\r\nHost: t\r\n\r\n" }
+
+    static func fixture(_ name: String) throws -> String {
+        String(decoding: try Fixtures.data(name), as: UTF8.self)
+    }
+
+    /// Runs the routes (and a slow router route) on a live server for the duration of `body`.
+    func withServer(
+        journal: any EventJournal, settings: IngestSettings = IngestSettings(),
+        _ body: @Sendable @escaping (Int) async throws -> Void
+    ) async throws {
+        let router = Router(context: BasicRequestContext.self)
+        let intake = WebhookIntake(
+            journal: journal, settings: Reloadable(settings),
+            metrics: IngestMetrics(factory: NOOPMetricsHandler.instance), logger: Logger(label: "test"))
+        WebhookRoutes(intake: intake).register(on: router)
+        router.get("/slow") { _, _ in
+            try await Task.sleep(for: .milliseconds(300))
+            return "slow"
+        }
+        router.get("/fast") { _, _ in "fast" }
+        let port = Mutex<Int?>(nil)
+        let app = Application(
+            router: router,
+            server: .http1(configuration: .init(additionalChannelHandlers: [WebhookChannelHandler(intake: intake)])),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port } })
+        let group = ServiceGroup(services: [app], logger: Logger(label: "test"))
+        try await withThrowingTaskGroup { tasks in
+            tasks.addTask { try await group.run() }
+            let deadline = ContinuousClock.now + .seconds(10)
+            while port.withLock({ $0 }) == nil, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            let bound = try #require(port.withLock { $0 })
+            do {
+                try await body(bound)
+            } catch {
+                await group.triggerGracefulShutdown()
+                throw error
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+
+    @Test func answersStayInRequestOrderWhenPipelined() async throws {
+        let download = try Self.fixture("sonarr-v4-download.json")
+        let test = try Self.fixture("radarr-v5-test.json")
+        try await withServer(journal: journal) { port in
+            let connection = try RawConnection(port: port)
+            // A slow router request first: the hook behind it must wait for its answer.
+            try await connection.send(
+                Self.get("/slow") + Self.post("/hooks/sonarr", download) + Self.get("/fast")
+                    + Self.post("/hooks/radarr", test) + Self.post("/hooks/sonarr", "{\"eventType\":")
+                    + Self.get("/fast"))
+            let responses = try await connection.responses(6)
+            #expect(responses.map(\.status) == [200, 202, 200, 202, 400, 200])
+            #expect(responses.map(\.body.first) == ["s", "{", "f", "{", "{", "f"])
+        }
+        #expect(journal.events.map(\.kind) == ["sonarr.download", "radarr.test"])
+    }
+
+    @Test func aBodyRefusedFromItsHeadIsSkippedAndTheConnectionServesOn() async throws {
+        let big = String(repeating: " ", count: 300_000) + "{}"
+        try await withServer(journal: journal, settings: IngestSettings(maxBodySize: 100_000)) { port in
+            let connection = try RawConnection(port: port)
+            try await connection.send(
+                Self.post("/hooks/sonarr", big) + Self.post("/hooks/lidarr", "{}", headers: "")
+                    + Self.post("/hooks/radarr", "<x/>").replacingOccurrences(of: "application/json", with: "text/xml")
+                    + Self.post("/hooks/sonarr", try Self.fixture("sonarr-v4-download.json")))
+            let responses = try await connection.responses(4)
+            #expect(responses.map(\.status) == [413, 400, 415, 202])
+        }
+        #expect(journal.events.map(\.kind) == ["sonarr.download"])
+    }
+
+    @Test func aBodyOverTheLimitWithoutContentLengthIsRefusedAsItArrives() async throws {
+        try await withServer(journal: journal, settings: IngestSettings(maxBodySize: 1000)) { port in
+            let connection = try RawConnection(port: port)
+            let chunk = String(repeating: "x", count: 800)
+            let chunked =
+                "POST /hooks/sonarr HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n320\r\n\(chunk)\r\n320\r\n\(chunk)\r\n0\r\n\r\n"
+            try await connection.send(chunked + Self.get("/fast"))
+            let responses = try await connection.responses(2)
+            #expect(responses.map(\.status) == [413, 200])
+        }
+        #expect(journal.events.isEmpty)
+    }
+
+    @Test func connectionCloseIsHonoured() async throws {
+        try await withServer(journal: journal) { port in
+            let connection = try RawConnection(port: port)
+            try await connection.send(
+                Self.post(
+                    "/hooks/sonarr", try Self.fixture("sonarr-v4-download.json"), headers: "Connection: close\r\n"))
+            let responses = try await connection.responses(1)
+            #expect(responses.map(\.status) == [202])
+            #expect(responses.first?.headers.lowercased().contains("connection: close") == true)
+            #expect(try await connection.readsEndOfStream())
+        }
+    }
+
+    @Test func gracefulShutdownAnswersTheRequestBeingJournalled() async throws {
+        let gated = GatedJournal()
+        let body = try Self.fixture("sonarr-v4-download.json")
+        let router = Router(context: BasicRequestContext.self)
+        let intake = WebhookIntake(
+            journal: gated, settings: Reloadable(IngestSettings()),
+            metrics: IngestMetrics(factory: NOOPMetricsHandler.instance), logger: Logger(label: "test"))
+        let port = Mutex<Int?>(nil)
+        let app = Application(
+            router: router,
+            server: .http1(configuration: .init(additionalChannelHandlers: [WebhookChannelHandler(intake: intake)])),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port } })
+        let group = ServiceGroup(services: [app], logger: Logger(label: "test"))
+        try await withThrowingTaskGroup { tasks in
+            tasks.addTask { try await group.run() }
+            while port.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(5)) }
+            let bound = try #require(port.withLock { $0 })
+            let client = Task {
+                let connection = try RawConnection(port: bound)
+                try await connection.send(Self.post("/hooks/sonarr", body))
+                return try await connection.responses(1).map(\.status)
+            }
+            try await gated.waitForPending()
+            // Shutdown begins while the event is still being journalled; it must still be answered.
+            await group.triggerGracefulShutdown()
+            try await Task.sleep(for: .milliseconds(100))
+            gated.release()
+            #expect(try await client.value == [202])
+            try await tasks.waitForAll()
+        }
+    }
+}
+
+/// A journal that holds every append until released, to have a request in flight on demand.
+final class GatedJournal: EventJournal {
+    private let pending = Mutex<[@Sendable (Result<Int64, any Error>) -> Void]>([])
+
+    func append(_ event: Event) async throws -> Int64 {
+        try await withCheckedThrowingContinuation { continuation in
+            append(event) { continuation.resume(with: $0) }
+        }
+    }
+
+    func append(_ event: Event, completion: @escaping @Sendable (Result<Int64, any Error>) -> Void) {
+        pending.withLock { $0.append(completion) }
+    }
+
+    func waitForPending() async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while pending.withLock({ $0.isEmpty }), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    func release() {
+        let completions = pending.withLock { pending in
+            defer { pending = [] }
+            return pending
+        }
+        for (index, completion) in completions.enumerated() { completion(.success(Int64(index + 1))) }
+    }
+}
