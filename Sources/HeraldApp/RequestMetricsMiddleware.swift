@@ -13,7 +13,14 @@ struct RequestMetricsMiddleware: RouterMiddleware {
     private let timers = TimerCache()
 
     final class TimerCache: Sendable {
-        let handles = Mutex<[String: CoreMetrics.Timer]>([:])
+        let handles = Mutex<[Key: CoreMetrics.Timer]>([:])
+    }
+
+    /// A timer's labels, hashed as they are: no key string is built per request.
+    struct Key: Hashable {
+        var method: String
+        var route: String
+        var status: Int
     }
 
     init(factory: any MetricsFactory) {
@@ -23,16 +30,16 @@ struct RequestMetricsMiddleware: RouterMiddleware {
     /// Records one request's duration; also used by the webhook channel handler, whose requests
     /// do not pass through the router.
     func record(method: String, route: String, status: Int, duration: Duration) {
-        timer(method: method, route: route, status: String(status)).recordNanoseconds(duration.nanoseconds)
+        timer(Key(method: method, route: route, status: status)).recordNanoseconds(duration.nanoseconds)
     }
 
-    private func timer(method: String, route: String, status: String) -> CoreMetrics.Timer {
-        let key = method + " " + route + " " + status
-        return timers.handles.withLock { cache in
+    private func timer(_ key: Key) -> CoreMetrics.Timer {
+        timers.handles.withLock { cache in
             if let timer = cache[key] { return timer }
             let timer = CoreMetrics.Timer(
                 label: "herald_http_request_duration_seconds",
-                dimensions: [("method", method), ("route", route), ("status", status)], factory: factory)
+                dimensions: [("method", key.method), ("route", key.route), ("status", String(key.status))],
+                factory: factory)
             cache[key] = timer
             return timer
         }

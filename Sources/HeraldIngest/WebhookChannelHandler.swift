@@ -57,7 +57,7 @@ public final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannel
     private var state = State.idle
     /// Requests passed on to Hummingbird whose answer has not been written in full.
     private var unansweredPassed = 0
-    /// Parts held back to keep answers in order; while any are held, reads are held too.
+    /// Parts held back to keep answers in order; while any are held, socket reads are held too.
     private var held = CircularBuffer<HTTPRequestPart>()
     private var readHeld = false
     private var quiesceHeld = false
@@ -149,7 +149,7 @@ public final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannel
     }
 
     private static func query(_ head: HTTPRequest) -> (String) -> String? {
-        guard let path = head.path, path.contains("?") else { return { _ in nil } }
+        guard let path = head.path, path.utf8.contains(UInt8(ascii: "?")) else { return { _ in nil } }
         let uri = URI(path)
         return { uri.queryParameters.get($0) }
     }
@@ -236,14 +236,14 @@ public final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannel
             }
             process(held.removeFirst(), context: context)
         }
+        if held.isEmpty, readHeld {
+            readHeld = false
+            context.read()
+        }
         guard !isBlocked else { return }
         if quiesceHeld {
             quiesceHeld = false
             context.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
-        }
-        if readHeld {
-            readHeld = false
-            context.read()
         }
     }
 
@@ -272,8 +272,10 @@ public final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannel
         }
     }
 
+    /// Holds socket reads only once a client has pipelined requests that wait here. Not while one
+    /// request is journalled: turning reads off and on again costs two `epoll_ctl` calls per request.
     public func read(context: ChannelHandlerContext) {
-        if isBlocked {
+        if !held.isEmpty {
             readHeld = true
         } else {
             context.read()

@@ -103,9 +103,11 @@ public struct WebhookIntake: Sendable {
             guard let endpoint = settings.generic[name] else { throw .notFound }
             credentials = endpoint.credentials
         }
-        let authorized = WebhookAuthenticator.isAuthorized(
-            credentials, queryToken: query("token"), header: { headers.value(named: $0) })
-        if !authorized { throw .unauthorized }
+        if !credentials.isOpen {
+            let authorized = WebhookAuthenticator.isAuthorized(
+                credentials, queryToken: query("token"), header: { headers.value(named: $0) })
+            if !authorized { throw .unauthorized }
+        }
         if route == .plex { return (settings, settings.maxPlexRequestSize) }
         // What every sender sends is compared as is; anything else is parsed.
         if let type = headers[.contentType], type != "application/json" {
