@@ -142,13 +142,11 @@ public func buildServiceGroup(
 
     let server = Application(
         router: router,
-        server: .http1(
-            configuration: .init(
-                additionalChannelHandlers: [
-                    WebhookChannelHandler(intake: intake) { route, status, duration in
-                        requestMetrics.record(method: "POST", route: route, status: status, duration: duration)
-                    }
-                ])),
+        server: .herald {
+            WebhookChannelHandler(intake: intake) { route, status, duration in
+                requestMetrics.record(method: "POST", route: route, status: status, duration: duration)
+            }
+        },
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.server.host, port: configuration.server.port), serverName: "herald"),
         onServerRunning: { channel in

@@ -17,20 +17,18 @@ public enum LibraryPath {
         var tail = relative.utf8[...]
         while let first = tail.first, first == slash || first == backslash { tail = tail.dropFirst() }
         if tail.isEmpty { return String(Substring(base)) }
+        let addsSeparator = base.last != separator
         return String(unsafeUninitializedCapacity: base.count + 1 + tail.count) { buffer in
-            var index = 0
-            for byte in base {
-                buffer[index] = byte
-                index += 1
-            }
-            if base.last != separator {
+            var index = buffer.initialize(fromContentsOf: base)
+            if addsSeparator {
                 buffer[index] = separator
                 index += 1
             }
+            let start = index
+            index = buffer[start...].initialize(fromContentsOf: tail)
             // A Windows-style relative path joined to a POSIX folder gets POSIX separators.
-            for byte in tail {
-                buffer[index] = !windows && byte == backslash ? slash : byte
-                index += 1
+            if !windows {
+                for position in start..<index where buffer[position] == backslash { buffer[position] = slash }
             }
             return index
         }

@@ -4,16 +4,18 @@ import HeraldCore
 import Hummingbird
 import HummingbirdCore
 import NIOCore
-import NIOHTTPTypes
+import NIOHTTP1
 
 /// Serves the JSON webhook routes (`/hooks/{tautulli,sonarr,radarr,lidarr}`, `/hooks/generic/{name}`)
-/// inside each connection's HTTP/1 pipeline, in front of Hummingbird's router.
+/// inside each connection's HTTP/1 pipeline, in front of Hummingbird (see `HTTPServerBuilder.herald`).
 ///
 /// Why: these are the routes that take bursts (an *arr import of a season, a Tautulli library
 /// sweep), and each request is small. Served through the router, a request costs a Swift task and
 /// the hops between the event loop and the async world about as much CPU as reading, decoding and
 /// journalling it. Here the body is gathered on the event loop, decoded there, and handed to the
 /// journal with a callback that writes the 202 once the event is durable: no task per request.
+/// It sits right after NIO's HTTP/1 decoder, so hook requests are not converted to HTTP types
+/// either; they are read as NIO parses them.
 ///
 /// Everything else (Plex, the API, `/metrics`) is passed on untouched to Hummingbird, which sits
 /// behind this handler in the same pipeline. Answers on one connection stay in request order: a
@@ -21,10 +23,13 @@ import NIOHTTPTypes
 /// reads) wait while a hook request is being journalled. On graceful shutdown the quiesce event
 /// is held back until a hook request in flight is answered.
 public final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    public typealias InboundIn = HTTPRequestPart
-    public typealias InboundOut = HTTPRequestPart
-    public typealias OutboundIn = HTTPResponsePart
-    public typealias OutboundOut = HTTPResponsePart
+    public typealias InboundIn = HTTPServerRequestPart
+    public typealias InboundOut = HTTPServerRequestPart
+    public typealias OutboundIn = HTTPServerResponsePart
+    public typealias OutboundOut = HTTPServerResponsePart
+
+    /// The `WWW-Authenticate` challenge of a 401 for missing credentials.
+    public static let challenge = "Basic realm=\"herald\""
 
     /// Records a request's duration by route pattern and status, as the router's middleware does.
     public typealias DurationRecorder = @Sendable (_ route: String, _ status: Int, _ duration: Duration) -> Void
@@ -32,7 +37,7 @@ public final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannel
     /// A hook request being read.
     private struct Hook {
         var route: WebhookIntake.Route
-        var head: HTTPRequest
+        var head: HTTPRequestHead
         var settings: IngestSettings
         var limit: Int
         var body: ByteBuffer?
@@ -58,7 +63,7 @@ public final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannel
     /// Requests passed on to Hummingbird whose answer has not been written in full.
     private var unansweredPassed = 0
     /// Parts held back to keep answers in order; while any are held, socket reads are held too.
-    private var held = CircularBuffer<HTTPRequestPart>()
+    private var held = CircularBuffer<HTTPServerRequestPart>()
     private var readHeld = false
     private var quiesceHeld = false
     /// Parts passed on so far (wrapping), to know whether to end a read for Hummingbird.
@@ -85,7 +90,7 @@ public final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannel
         }
     }
 
-    private func process(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
+    private func process(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
         switch (state, part) {
         case (.idle, .head(let head)):
             guard let route = Self.route(of: head) else {
@@ -139,26 +144,29 @@ public final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannel
     }
 
     /// The JSON hook route a request head is for, if any.
-    private static func route(of head: HTTPRequest) -> WebhookIntake.Route? {
-        guard head.method == .post, let path = head.path else { return nil }
-        return WebhookIntake.Route.json(path: path.split(separator: "?", maxSplits: 1).first ?? "")
+    private static func route(of head: HTTPRequestHead) -> WebhookIntake.Route? {
+        guard head.method == .POST else { return nil }
+        return WebhookIntake.Route.json(path: head.uri.split(separator: "?", maxSplits: 1).first ?? "")
     }
 
-    private static func closes(_ head: HTTPRequest) -> Bool {
-        head.headerFields[.connection]?.lowercased() == "close"
-    }
+    /// Whether the connection ends after this request (`Connection: close`, or HTTP/1.0 without keep-alive).
+    private static func closes(_ head: HTTPRequestHead) -> Bool { !head.isKeepAlive }
 
-    private static func query(_ head: HTTPRequest) -> (String) -> String? {
-        guard let path = head.path, path.utf8.contains(UInt8(ascii: "?")) else { return { _ in nil } }
-        let uri = URI(path)
+    private static func query(_ head: HTTPRequestHead) -> (String) -> String? {
+        guard head.uri.utf8.contains(UInt8(ascii: "?")) else { return { _ in nil } }
+        let uri = URI(head.uri)
         return { uri.queryParameters.get($0) }
     }
 
+    private static func header(_ head: HTTPRequestHead) -> (String) -> String? {
+        { head.headers.first(name: $0) }
+    }
+
     /// Checks the head; refuses at once (the body is then dropped unread) or starts gathering it.
-    private func start(_ route: WebhookIntake.Route, head: HTTPRequest, context: ChannelHandlerContext) {
+    private func start(_ route: WebhookIntake.Route, head: HTTPRequestHead, context: ChannelHandlerContext) {
         let started = ContinuousClock.now
         do throws(WebhookError) {
-            let (settings, limit) = try intake.admit(route, headers: head.headerFields, query: Self.query(head))
+            let (settings, limit) = try intake.admit(route, header: Self.header(head), query: Self.query(head))
             state = .reading(Hook(route: route, head: head, settings: settings, limit: limit, started: started))
         } catch {
             let hook = Hook(route: route, head: head, settings: IngestSettings(), limit: 0, started: started)
@@ -173,7 +181,7 @@ public final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannel
         let event: Event
         do throws(WebhookError) {
             event = try intake.event(
-                hook.route, settings: hook.settings, body: body, headers: hook.head.headerFields,
+                hook.route, settings: hook.settings, body: body, header: Self.header(hook.head),
                 query: Self.query(hook.head))
         } catch {
             answer(intake.refused(error, route: hook.route), hook: hook, context: context)
@@ -210,12 +218,23 @@ public final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannel
     }
 
     private func respond(_ answer: WebhookIntake.Answer, hook: Hook, context: ChannelHandlerContext) {
-        var headers = answer.headers
-        headers[.contentLength] = String(answer.body.count)
-        if Self.closes(hook.head) { headers[.connection] = "close" }
-        context.write(wrapOutboundOut(.head(HTTPResponse(status: answer.status, headerFields: headers))), promise: nil)
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(4)
+        headers.add(name: "content-type", value: "application/json")
+        headers.add(name: "content-length", value: String(answer.body.count))
+        if answer.challenge { headers.add(name: "www-authenticate", value: Self.challenge) }
+        if Self.closes(hook.head) {
+            headers.add(name: "connection", value: "close")
+        } else if hook.head.version == .http1_0 {
+            headers.add(name: "connection", value: "keep-alive")
+        }
+        let head = HTTPResponseHead(
+            version: hook.head.version, status: HTTPResponseStatus(statusCode: Int(answer.status.code)),
+            headers: headers)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
         if !answer.body.isEmpty {
-            context.write(wrapOutboundOut(.body(context.channel.allocator.buffer(bytes: answer.body))), promise: nil)
+            context.write(
+                wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: answer.body)))), promise: nil)
         }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         recordDuration?(hook.route.pattern, answer.status.code, ContinuousClock.now - hook.started)

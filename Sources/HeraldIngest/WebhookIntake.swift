@@ -58,10 +58,11 @@ public struct WebhookIntake: Sendable {
         }
     }
 
-    /// A status, headers and body, for whichever HTTP stack writes it.
+    /// A status and a JSON body, for whichever HTTP stack writes it.
     public struct Answer: Sendable {
         public var status: HTTPResponse.Status
-        public var headers: HTTPFields
+        /// Whether to ask for credentials (`WWW-Authenticate: Basic`), on a 401 for missing ones.
+        public var challenge = false
         public var body: [UInt8]
     }
 
@@ -85,12 +86,13 @@ public struct WebhookIntake: Sendable {
         self.now = now
     }
 
-    /// Checks what can be checked from the head alone, before reading any of the body.
+    /// Checks what can be checked from the head alone, before reading any of the body. `header`
+    /// looks a header up by its lower-case name.
     ///
     /// - Returns: The settings in force for this request (read once, so a reload mid-request does
     ///   not mix two configurations) and the body limit.
     public func admit(
-        _ route: Route, headers: HTTPFields, query: (String) -> String?
+        _ route: Route, header: (String) -> String?, query: (String) -> String?
     ) throws(WebhookError) -> (settings: IngestSettings, limit: Int) {
         let settings = settings.current
         let credentials: SourceCredentials
@@ -105,19 +107,19 @@ public struct WebhookIntake: Sendable {
         }
         if !credentials.isOpen {
             let authorized = WebhookAuthenticator.isAuthorized(
-                credentials, queryToken: query("token"), header: { headers.value(named: $0) })
+                credentials, queryToken: query("token"), header: header)
             if !authorized { throw .unauthorized }
         }
         if route == .plex { return (settings, settings.maxPlexRequestSize) }
         // What every sender sends is compared as is; anything else is parsed.
-        if let type = headers[.contentType], type != "application/json" {
+        if let type = header("content-type"), type != "application/json" {
             let mediaType = type.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
             let lowered = mediaType.lowercased()
             guard lowered == "application/json" || lowered.hasSuffix("+json") else {
                 throw .unsupportedMediaType(lowered)
             }
         }
-        if let declared = headers[.contentLength].flatMap(Int.init), declared > settings.maxBodySize {
+        if let declared = header("content-length").flatMap(Int.init), declared > settings.maxBodySize {
             throw .tooLarge(limit: settings.maxBodySize)
         }
         return (settings, settings.maxBodySize)
@@ -130,7 +132,8 @@ public struct WebhookIntake: Sendable {
 
     /// Decodes a JSON route's whole body, checking a generic endpoint's signature first.
     public func event(
-        _ route: Route, settings: IngestSettings, body: Data, headers: HTTPFields, query: (String) -> String?
+        _ route: Route, settings: IngestSettings, body: Data, header: (String) -> String?,
+        query: (String) -> String?
     ) throws(WebhookError) -> Event {
         let received = now()
         switch route {
@@ -142,9 +145,9 @@ public struct WebhookIntake: Sendable {
             guard let endpoint = settings.generic[name] else { throw .notFound }
             if let signature = endpoint.signature {
                 try SignatureVerifier(settings: signature).verify(
-                    body: body, header: { headers.value(named: $0) }, now: received)
+                    body: body, header: header, now: received)
             }
-            let event = headers.value(named: "x-herald-event") ?? query("event")
+            let event = header("x-herald-event") ?? query("event")
             return try GenericWebhookDecoder.decode(body, endpoint: name, event: event, receivedAt: received)
         case .plex, .json:
             throw .notFound
@@ -172,7 +175,7 @@ public struct WebhookIntake: Sendable {
         JSONText.append(raw: ",\"kind\":", to: &body)
         JSONText.append(string: event.kind, to: &body)
         JSONText.append(raw: ",\"sequence\":" + String(sequence) + ",\"status\":\"accepted\"}\n", to: &body)
-        return Answer(status: .accepted, headers: Self.jsonHeaders, body: body)
+        return Answer(status: .accepted, body: body)
     }
 
     /// Logs why an event could not be journalled and writes the 503 answer.
@@ -189,14 +192,10 @@ public struct WebhookIntake: Sendable {
                 "webhook refused",
                 metadata: ["event.source": "\(route.source)", "reason": "\(error.reason)", "detail": "\(error)"])
         }
-        var headers = Self.jsonHeaders
-        if error == .unauthorized { headers[.wwwAuthenticate] = "Basic realm=\"herald\"" }
         return Answer(
-            status: Self.status(for: error), headers: headers,
+            status: Self.status(for: error), challenge: error == .unauthorized,
             body: Array(("{\"error\":" + JSONText.string(error.description) + "}\n").utf8))
     }
-
-    private static let jsonHeaders: HTTPFields = [.contentType: "application/json"]
 
     static func status(for error: WebhookError) -> HTTPResponse.Status {
         switch error {

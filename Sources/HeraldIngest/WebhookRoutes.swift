@@ -26,7 +26,8 @@ public struct WebhookRoutes: Sendable {
         let query = { (name: String) in request.uri.queryParameters.get(name) }
         let event: Event
         do throws(WebhookError) {
-            let (settings, _) = try intake.admit(.plex, headers: request.headers, query: query)
+            let (settings, _) = try intake.admit(
+                .plex, header: { request.headers.value(named: $0) }, query: query)
             let (payload, thumb) = try await PlexRequestReader.payload(
                 of: request, maxRequestSize: settings.maxPlexRequestSize, maxPayloadSize: settings.maxBodySize)
             var decoded = try PlexWebhookDecoder.decode(payload, receivedAt: intake.now())
@@ -43,8 +44,9 @@ public struct WebhookRoutes: Sendable {
     }
 
     private static func response(_ answer: WebhookIntake.Answer) -> Response {
-        Response(
-            status: answer.status, headers: answer.headers,
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if answer.challenge { headers[.wwwAuthenticate] = WebhookChannelHandler.challenge }
+        return Response(
+            status: answer.status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
     }
 }

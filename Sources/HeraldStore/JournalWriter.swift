@@ -15,10 +15,17 @@ import Synchronization
 /// taken: no hop through Swift's cooperative pool and a database queue and back per batch, which
 /// under a burst cost about as much CPU as the commit itself.
 public final class JournalWriter: EventJournal {
-    private struct Pending {
-        var event: Event
+    /// A class, so the queue, the batch and the loops over it move one reference, not a copy of
+    /// every field of the event.
+    private final class Pending: Sendable {
+        let event: Event
         /// Told the event's sequence once committed, or the commit's error.
-        var completion: @Sendable (Result<Int64, any Error>) -> Void
+        let completion: @Sendable (Result<Int64, any Error>) -> Void
+
+        init(event: Event, completion: @escaping @Sendable (Result<Int64, any Error>) -> Void) {
+            self.event = event
+            self.completion = completion
+        }
     }
 
     private struct State {

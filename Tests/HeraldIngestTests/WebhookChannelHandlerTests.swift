@@ -46,7 +46,7 @@ import Testing
         let port = Mutex<Int?>(nil)
         let app = Application(
             router: router,
-            server: .http1(configuration: .init(additionalChannelHandlers: [WebhookChannelHandler(intake: intake)])),
+            server: .herald { WebhookChannelHandler(intake: intake) },
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port } })
         let group = ServiceGroup(services: [app], logger: Logger(label: "test"))
@@ -136,7 +136,7 @@ import Testing
         let port = Mutex<Int?>(nil)
         let app = Application(
             router: router,
-            server: .http1(configuration: .init(additionalChannelHandlers: [WebhookChannelHandler(intake: intake)])),
+            server: .herald { WebhookChannelHandler(intake: intake) },
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port } })
         let group = ServiceGroup(services: [app], logger: Logger(label: "test"))

@@ -29,7 +29,7 @@ import Testing
         router.get("/healthz") { _, _ in "ok" }
         return Application(
             router: router,
-            server: .http1(configuration: .init(additionalChannelHandlers: [WebhookChannelHandler(intake: intake)])),
+            server: .herald { WebhookChannelHandler(intake: intake) },
             configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     }
 
