@@ -68,6 +68,8 @@ public final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannel
     private var quiesceHeld = false
     /// Parts passed on so far (wrapping), to know whether to end a read for Hummingbird.
     private var passedParts = 0
+    /// Where the journal's callbacks are handed to this connection's event loop.
+    private var mailbox: LoopMailbox?
 
     public init(intake: WebhookIntake, recordDuration: DurationRecorder? = nil) {
         self.intake = intake
@@ -189,11 +191,12 @@ public final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannel
         }
         let hook = Hook(
             route: hook.route, head: hook.head, settings: hook.settings, limit: hook.limit, started: hook.started)
-        let loop = context.eventLoop
-        let bound = NIOLoopBound((handler: self, context: context), eventLoop: loop)
+        let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+        let mailbox = mailbox ?? LoopMailbox.of(context.eventLoop)
+        self.mailbox = mailbox
         let intake = intake
         intake.journal.append(event) { result in
-            loop.execute {
+            mailbox.post {
                 let (handler, context) = bound.value
                 switch result {
                 case .success(let sequence):
