@@ -31,30 +31,13 @@ public typealias DispatchHandler = @Sendable (Database, [JournalEntry]) throws -
 extension AppDatabase {
     /// Inserts events in one transaction (one commit, one fsync) and returns their sequence numbers.
     public func appendEvents(_ events: [Event]) async throws -> [Int64] {
-        try await writer.write { db in try Self.insert(events, db) }
+        try await writer.write { db in try EventInsert.run(events, db) }
     }
 
     /// `appendEvents` for a thread that may block: the transaction runs on the calling thread, with
     /// no hop to another thread and back (the journal writer's own thread uses this).
     public func appendEventsBlocking<Events: Collection<Event>>(_ events: Events) throws -> [Int64] {
-        try writer.write { db in try Self.insert(events, db) }
-    }
-
-    private static func insert<Events: Collection<Event>>(_ events: Events, _ db: Database) throws -> [Int64] {
-        let statement = try db.cachedStatement(
-            sql: """
-                INSERT INTO event (id, received_at, source, kind, paths, previous_paths, media, user, player,
-                ignored_reason, endpoint, raw, thumb) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-        return try events.map { event in
-            try statement.execute(arguments: [
-                event.id, event.receivedAt.timeIntervalSince1970, event.source.rawValue, event.kind,
-                JSONText.array(event.paths), JSONText.array(event.previousPaths),
-                event.media.jsonText, event.user, event.player,
-                event.ignoredReason, event.endpoint, event.raw, event.thumb,
-            ])
-            return db.lastInsertedRowID
-        }
+        try writer.write { db in try EventInsert.run(events, db) }
     }
 
     /// The poster Plex attached to an event, if it was kept.

@@ -28,9 +28,8 @@ public final class JournalWriter: EventJournal {
         }
     }
 
+    /// What the writer thread hands the dispatcher; guarded by `state`.
     private struct State {
-        var queue: [Pending] = []
-        var closed = false
         /// Committed events not yet dispatched, handed to the dispatcher so it need not read them back.
         var committed: [Int64: Event] = [:]
         /// The sequences in `committed`, oldest first (from `committedStart` on), so forgetting the
@@ -51,8 +50,11 @@ public final class JournalWriter: EventJournal {
     private let maxBatch: Int
     private let logger: Logger
     private let state = Mutex(State())
-    /// Wakes the writer thread when it waits for work; `waiting` is guarded by it.
-    private let wakeup = NSCondition()
+    /// Guards the queue and wakes the writer thread when it waits for work: one lock for both, so
+    /// an append takes a single (non-priority-inheriting, cheap when contended) lock.
+    private let queueLock = NSCondition()
+    nonisolated(unsafe) private var queue: [Pending] = []
+    nonisolated(unsafe) private var closed = false
     nonisolated(unsafe) private var waiting = false
     private let commitsContinuation: AsyncStream<Void>.Continuation
     private let commitLatency: Metrics.Timer
@@ -79,20 +81,23 @@ public final class JournalWriter: EventJournal {
     /// Enqueues an event; `completion` runs on the writer's task once the commit holding it is on
     /// disk, or at once with `StoreError.journalClosed` after `close()`. It must return quickly.
     public func append(_ event: Event, completion: @escaping @Sendable (Result<Int64, any Error>) -> Void) {
-        let accepted = state.withLock { state in
-            guard !state.closed else { return false }
-            state.queue.append(Pending(event: event, completion: completion))
-            return true
-        }
+        let pending = Pending(event: event, completion: completion)
+        queueLock.lock()
+        let accepted = !closed
         if accepted {
-            wake()
-        } else {
-            completion(.failure(StoreError.journalClosed))
+            queue.append(pending)
+            if waiting { queueLock.signal() }
         }
+        queueLock.unlock()
+        if !accepted { completion(.failure(StoreError.journalClosed)) }
     }
 
     /// Events waiting for a commit (for diagnostics and tests).
-    public var queued: Int { state.withLock { $0.queue.count } }
+    public var queued: Int {
+        queueLock.lock()
+        defer { queueLock.unlock() }
+        return queue.count
+    }
 
     /// A committed event still held in memory (the dispatcher's fast path).
     public func committedEvent(_ sequence: Int64) -> Event? {
@@ -132,71 +137,61 @@ public final class JournalWriter: EventJournal {
 
     /// Stops accepting events; `run` returns once everything already queued is committed.
     public func close() {
-        state.withLock { $0.closed = true }
-        wake()
-    }
-
-    private func wake() {
-        wakeup.lock()
-        if waiting { wakeup.signal() }
-        wakeup.unlock()
+        queueLock.lock()
+        closed = true
+        queueLock.signal()
+        queueLock.unlock()
     }
 
     /// The writer thread: commits until closed and drained, sleeping while there is nothing to do.
     private func loop() {
-        while true {
-            drain()
-            wakeup.lock()
-            let (empty, closed) = state.withLock { ($0.queue.isEmpty, $0.closed) }
-            if empty, closed {
-                wakeup.unlock()
-                return
-            }
-            if empty {
-                waiting = true
-                wakeup.wait()
-                waiting = false
-            }
-            wakeup.unlock()
-        }
+        while let batch = nextBatch() { commit(batch) }
     }
 
-    private func drain() {
-        while true {
-            let batch: [Pending] = state.withLock { state in
-                // Usually everything queued fits: take the array whole instead of shifting it.
-                if state.queue.count <= maxBatch {
-                    defer { state.queue = [] }
-                    return state.queue
+    /// Waits for queued events and takes up to `maxBatch` of them; nil once closed and drained.
+    private func nextBatch() -> [Pending]? {
+        queueLock.lock()
+        defer { queueLock.unlock() }
+        while queue.isEmpty {
+            if closed { return nil }
+            waiting = true
+            queueLock.wait()
+            waiting = false
+        }
+        // Usually everything queued fits: take the array whole instead of shifting it.
+        if queue.count <= maxBatch {
+            defer { queue = [] }
+            return queue
+        }
+        let batch = Array(queue.prefix(maxBatch))
+        queue.removeFirst(maxBatch)
+        return batch
+    }
+
+    /// Writes a batch in one transaction, hands it to the dispatcher and answers its appenders.
+    private func commit(_ batch: [Pending]) {
+        let started = ContinuousClock.now
+        do {
+            let sequences = try database.appendEventsBlocking(batch.lazy.map(\.event))
+            commitLatency.recordNanoseconds(Int64((ContinuousClock.now - started).nanoseconds))
+            batchSize.record(batch.count)
+            state.withLock { state in
+                for (pending, sequence) in zip(batch, sequences)
+                where state.committed.count < Self.handoffLimit
+                    && state.committedBytes + pending.event.raw.count <= Self.handoffBytes
+                {
+                    state.committed[sequence] = pending.event
+                    state.committedOrder.append(sequence)
+                    state.committedBytes += pending.event.raw.count
                 }
-                let batch = Array(state.queue.prefix(maxBatch))
-                state.queue.removeFirst(maxBatch)
-                return batch
             }
-            if batch.isEmpty { return }
-            let started = ContinuousClock.now
-            do {
-                let sequences = try database.appendEventsBlocking(batch.lazy.map(\.event))
-                commitLatency.recordNanoseconds(Int64((ContinuousClock.now - started).nanoseconds))
-                batchSize.record(batch.count)
-                state.withLock { state in
-                    for (pending, sequence) in zip(batch, sequences)
-                    where state.committed.count < Self.handoffLimit
-                        && state.committedBytes + pending.event.raw.count <= Self.handoffBytes
-                    {
-                        state.committed[sequence] = pending.event
-                        state.committedOrder.append(sequence)
-                        state.committedBytes += pending.event.raw.count
-                    }
-                }
-                for (pending, sequence) in zip(batch, sequences) { pending.completion(.success(sequence)) }
-                commitsContinuation.yield()
-            } catch {
-                logger.error(
-                    "journal commit failed; the senders get an error and may retry",
-                    metadata: ["error": "\(error)", "journal.batch": "\(batch.count)"])
-                for pending in batch { pending.completion(.failure(error)) }
-            }
+            for (pending, sequence) in zip(batch, sequences) { pending.completion(.success(sequence)) }
+            commitsContinuation.yield()
+        } catch {
+            logger.error(
+                "journal commit failed; the senders get an error and may retry",
+                metadata: ["error": "\(error)", "journal.batch": "\(batch.count)"])
+            for pending in batch { pending.completion(.failure(error)) }
         }
     }
 }

@@ -126,6 +126,28 @@ import Testing
         }
     }
 
+    @Test func http10ClosesUnlessAskedToKeepAlive() async throws {
+        let body = try Self.fixture("sonarr-test-minimal-autoscan.json")
+        try await withServer(journal: journal) { port in
+            let keepAlive = try RawConnection(port: port)
+            let request = Self.post("/hooks/sonarr", body).replacingOccurrences(of: "HTTP/1.1", with: "HTTP/1.0")
+            try await keepAlive.send(
+                request.replacingOccurrences(of: "Host: t\r\n", with: "Host: t\r\nConnection: keep-alive\r\n"))
+            let kept = try await keepAlive.responses(1)
+            #expect(kept.map(\.status) == [202])
+            #expect(kept.first?.headers.hasPrefix("HTTP/1.0 202") == true)
+            #expect(kept.first?.headers.lowercased().contains("connection: keep-alive") == true)
+            try await keepAlive.send(Self.get("/fast"))
+            #expect(try await keepAlive.responses(1).map(\.status) == [200], "the connection stays open")
+
+            let plain = try RawConnection(port: port)
+            try await plain.send(request)
+            #expect(try await plain.responses(1).map(\.status) == [202])
+            #expect(try await plain.readsEndOfStream())
+        }
+        #expect(journal.events.count == 2)
+    }
+
     @Test func gracefulShutdownAnswersTheRequestBeingJournalled() async throws {
         let gated = GatedJournal()
         let body = try Self.fixture("sonarr-v4-download.json")

@@ -46,6 +46,20 @@ import Testing
         #expect(mode == "wal")
     }
 
+    @Test func aFailingInsertRollsBackItsBatchAndTheNextOneStillWorks() async throws {
+        defer { directory.remove() }
+        let database = try AppDatabase.open(path: path)
+        let first = sample(1)
+        var duplicate = sample(2)
+        duplicate.id = first.id
+        await #expect(throws: DatabaseError.self) { try await database.appendEvents([sample(3), first, duplicate]) }
+        #expect(try await database.eventCount() == 0, "the whole batch is rolled back")
+        let tooMany = (4...5).map { sample($0) }
+        #expect(try database.appendEventsBlocking(tooMany) == [1, 2])
+        let entries = try await database.events(matching: EventFilter(limit: 10))
+        #expect(entries.map(\.event).reversed() == tooMany)
+    }
+
     @Test func concurrentAppendsShareCommits() async throws {
         defer { directory.remove() }
         let database = try AppDatabase.open(path: path)

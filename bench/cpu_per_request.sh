@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# CPU time Herald spends per webhook, for several binaries side by side, alternating.
+#
+#   bench/cpu_per_request.sh ROUNDS BINARY...
+#
+# Each round starts every binary on a fresh state directory (journal.synchronous: full), runs
+# `wrk -t2 -c64 -d8s` posting the Sonarr v4 download fixture to /hooks/sonarr, and reads the
+# process's user + system time from /proc/PID/stat before and after: CPU µs ÷ requests. On this
+# noisy two-core machine, that separates two builds better than requests/s, which also move with
+# what else the host runs. Prints each round, then the medians per binary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[[ $# -ge 2 ]] || { echo "usage: $0 ROUNDS BINARY..." >&2; exit 2; }
+rounds=$1
+shift
+ticks=$(getconf CLK_TCK)
+cpu=$(mktemp)
+rates=$(mktemp)
+trap 'rm -f "$cpu" "$rates"' EXIT
+for round in $(seq 1 "$rounds"); do
+    for binary in "$@"; do
+        work=$(mktemp -d)
+        port=$((20000 + RANDOM % 20000))
+        printf 'state_directory: %s/state\nserver: {host: 127.0.0.1, port: %s}\nlog: {level: warning}\njournal: {synchronous: full}\n' \
+            "$work" "$port" >"$work/herald.yml"
+        "$binary" serve --config "$work/herald.yml" >/dev/null 2>&1 &
+        pid=$!
+        scripts/wait-ready.sh "$port" 20
+        before=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+        out=$(BODY_FILE=samples/payloads/sonarr-v4-download.json wrk -t2 -c64 -d8s -s bench/post.lua \
+            "http://127.0.0.1:$port/hooks/sonarr")
+        after=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+        requests=$(awk '/requests in/ {print $1}' <<<"$out")
+        rate=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+        micros=$(awk -v b="$before" -v a="$after" -v t="$ticks" -v n="$requests" 'BEGIN {printf "%.1f", (a - b) / t / n * 1e6}')
+        echo "round $round $binary: $rate req/s, $micros µs CPU per request"
+        echo "$binary $micros" >>"$cpu"
+        echo "$binary $rate" >>"$rates"
+        kill "$pid"
+        wait "$pid" 2>/dev/null || true
+        rm -rf "$work"
+    done
+done
+awk -v scale=1 -v format="median %.1f µs CPU per request" -f bench/medians.awk "$cpu"
+awk -v scale=1 -v format="median %.0f req/s" -f bench/medians.awk "$rates"
