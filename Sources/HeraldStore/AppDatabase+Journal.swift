@@ -43,7 +43,9 @@ extension AppDatabase {
     /// The poster Plex attached to an event, if it was kept.
     public func thumb(eventID: String) async throws -> Data? {
         try await writer.read { db in
-            try Data.fetchOne(db, sql: "SELECT thumb FROM event WHERE id = ?", arguments: [eventID])
+            // `thumb IS NOT NULL` lets SQLite use the partial index of posters (migration v16).
+            try Data.fetchOne(
+                db, sql: "SELECT thumb FROM event WHERE id = ? AND thumb IS NOT NULL", arguments: [eventID])
         }
     }
 

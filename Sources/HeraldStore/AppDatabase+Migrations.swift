@@ -253,6 +253,35 @@ extension AppDatabase {
             // source and kind filters read the newest events first, which is what they list.
             try db.execute(sql: "DROP INDEX event_source_kind; DROP INDEX event_received_at")
         }
+        migrator.registerMigration("v16-poster-index") { db in
+            // The unique index on event ids was a second b-tree insert per webhook and one more
+            // page in every commit and checkpoint (~2.6 µs of CPU per webhook, BENCHMARKS.md).
+            // Ids are unique by construction (`EventID`: a time prefix and a per-process bijective
+            // counter), and only kept posters are ever looked up by id, so only they are indexed.
+            // SQLite cannot drop a column's UNIQUE constraint: the table is rebuilt, once.
+            let next = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'event'")
+            let columns = """
+                sequence, id, received_at, source, kind, paths, previous_paths, media, user, player, ignored_reason,
+                endpoint, raw, thumb
+                """
+            try db.execute(
+                sql: """
+                    CREATE TABLE event_new (
+                        sequence INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, received_at DOUBLE NOT NULL,
+                        source TEXT NOT NULL, kind TEXT NOT NULL, paths TEXT NOT NULL, previous_paths TEXT NOT NULL,
+                        media TEXT NOT NULL, user TEXT, player TEXT, ignored_reason TEXT, endpoint TEXT,
+                        raw BLOB NOT NULL, thumb BLOB);
+                    INSERT INTO event_new (\(columns)) SELECT \(columns) FROM event;
+                    DROP TABLE event;
+                    ALTER TABLE event_new RENAME TO event;
+                    CREATE INDEX event_poster ON event(id) WHERE thumb IS NOT NULL;
+                    """)
+            // Sequence numbers never go back, even past events deleted from the end.
+            if let next {
+                try db.execute(
+                    sql: "UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = 'event'", arguments: [next])
+            }
+        }
         return migrator
     }
 }

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 #if canImport(Glibc)
@@ -8,7 +7,7 @@ import Foundation
 /// One TCP connection to a loopback server, written and read as raw bytes: for what an HTTP
 /// client library hides, such as several requests pipelined in one write.
 ///
-/// Reads block a dispatch thread, not the test's task, so a server that needs Swift's
+/// Reads block a thread of their own, not the test's task, so a server that needs Swift's
 /// cooperative pool is never starved by the client waiting for it.
 final class RawConnection: Sendable {
     struct Response: Sendable {
@@ -110,9 +109,11 @@ final class RawConnection: Sendable {
         return (Response(status: status, headers: head, body: body), total)
     }
 
+    /// Runs blocking socket calls on a thread of their own: not on Dispatch's pool, which also
+    /// runs Swift's tasks here, so parallel tests waiting on sockets never starve other tests.
     private func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+            Thread { continuation.resume(with: Result { try work() }) }.start()
         }
     }
 }

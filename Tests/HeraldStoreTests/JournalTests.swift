@@ -49,10 +49,17 @@ import Testing
     @Test func aFailingInsertRollsBackItsBatchAndTheNextOneStillWorks() async throws {
         defer { directory.remove() }
         let database = try AppDatabase.open(path: path)
-        let first = sample(1)
-        var duplicate = sample(2)
-        duplicate.id = first.id
-        await #expect(throws: DatabaseError.self) { try await database.appendEvents([sample(3), first, duplicate]) }
+        // A row SQLite refuses (as a full disk or a damaged file would make it).
+        try await database.writer.write { db in
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER refuse BEFORE INSERT ON event WHEN NEW.kind = 'refused'
+                    BEGIN SELECT RAISE(ABORT, 'refused by the test'); END
+                    """)
+        }
+        await #expect(throws: DatabaseError.self) {
+            try await database.appendEvents([sample(1), sample(2), sample(3, kind: "refused")])
+        }
         #expect(try await database.eventCount() == 0, "the whole batch is rolled back")
         let tooMany = (4...5).map { sample($0) }
         #expect(try database.appendEventsBlocking(tooMany) == [1, 2])

@@ -1,0 +1,49 @@
+import Foundation
+import GRDB
+import HeraldCore
+import Testing
+
+@testable import HeraldStore
+
+@Suite struct PosterIndexMigrationTests {
+    /// A journal from before v16 keeps its events, their sequence numbers and where the next one
+    /// starts; only kept posters are indexed by event id afterwards.
+    @Test func theRebuiltJournalKeepsEventsAndSequencesAndIndexesOnlyPosters() async throws {
+        let queue = try DatabaseQueue()
+        try AppDatabase.migrator.migrate(queue, upTo: "v15-event-write-path")
+        try await queue.write { db in
+            for sequence in 1...4 {
+                try db.execute(
+                    sql: """
+                        INSERT INTO event (sequence, id, received_at, source, kind, paths, previous_paths, media, raw,
+                        thumb) VALUES (?, ?, ?, 'plex', 'plex.library.new', '[]', '[]', '{"episodes":[],"guids":{}}',
+                        x'7B7D', ?)
+                        """,
+                    arguments: [sequence, "e\(sequence)", Double(sequence), sequence == 2 ? Data([0xFF, 0xD8]) : nil])
+            }
+            // The newest event was deleted: its sequence number must not come back.
+            try db.execute(sql: "DELETE FROM event WHERE sequence = 4")
+        }
+        let database = try AppDatabase(queue)
+        let entries = try await database.events(matching: EventFilter())
+        #expect(entries.map(\.sequence) == [3, 2, 1])
+        #expect(entries.map(\.event.id) == ["e3", "e2", "e1"])
+        #expect(try await database.thumb(eventID: "e2") == Data([0xFF, 0xD8]))
+        #expect(try await database.thumb(eventID: "e1") == nil)
+        let (indexes, plan) = try await queue.read { db in
+            (
+                try String.fetchAll(
+                    db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'event'"),
+                try Row.fetchAll(
+                    db, sql: "EXPLAIN QUERY PLAN SELECT thumb FROM event WHERE id = 'e2' AND thumb IS NOT NULL"
+                ).map { $0["detail"] as String }.joined()
+            )
+        }
+        #expect(indexes == ["event_poster"], "no unique index on every event's id")
+        #expect(plan.contains("event_poster"))
+        let next = try await database.appendEvents([
+            Event(receivedAt: Date(), source: .generic, kind: "generic.x.y", raw: Data("{}".utf8))
+        ])
+        #expect(next == [5])
+    }
+}
