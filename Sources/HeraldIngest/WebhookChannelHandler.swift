@@ -34,14 +34,29 @@ public final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannel
     /// Records a request's duration by route pattern and status, as the router's middleware does.
     public typealias DurationRecorder = @Sendable (_ route: String, _ status: Int, _ duration: Duration) -> Void
 
+    /// What answering a hook request needs: all that waits for the journal with it.
+    private struct Reply {
+        var route: WebhookIntake.Route
+        var version: HTTPVersion
+        /// Whether the connection ends after the answer.
+        var closes: Bool
+        var started: ContinuousClock.Instant
+
+        init(_ route: WebhookIntake.Route, _ head: HTTPRequestHead, started: ContinuousClock.Instant) {
+            self.route = route
+            version = head.version
+            closes = !head.isKeepAlive
+            self.started = started
+        }
+    }
+
     /// A hook request being read.
     private struct Hook {
-        var route: WebhookIntake.Route
+        var reply: Reply
         var head: HTTPRequestHead
         var settings: IngestSettings
         var limit: Int
         var body: ByteBuffer?
-        var started: ContinuousClock.Instant
     }
 
     private enum State {
@@ -117,8 +132,8 @@ public final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannel
             state = .idle  // so `hook.body` is the only reference to its storage and grows in place
             let size = (hook.body?.readableBytes ?? 0) + chunk.readableBytes
             guard size <= hook.limit else {
-                respond(intake.refused(.tooLarge(limit: hook.limit), route: hook.route), hook: hook, context: context)
-                state = .discarding(closeAfter: Self.closes(hook.head))
+                respond(intake.refused(.tooLarge(limit: hook.limit), route: hook.reply.route), hook.reply, context)
+                state = .discarding(closeAfter: hook.reply.closes)
                 return
             }
             if hook.body == nil {
@@ -151,9 +166,6 @@ public final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannel
         return WebhookIntake.Route.json(path: head.uri.split(separator: "?", maxSplits: 1).first ?? "")
     }
 
-    /// Whether the connection ends after this request (`Connection: close`, or HTTP/1.0 without keep-alive).
-    private static func closes(_ head: HTTPRequestHead) -> Bool { !head.isKeepAlive }
-
     private static func query(_ head: HTTPRequestHead) -> (String) -> String? {
         guard head.uri.utf8.contains(UInt8(ascii: "?")) else { return { _ in nil } }
         let uri = URI(head.uri)
@@ -166,14 +178,14 @@ public final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannel
 
     /// Checks the head; refuses at once (the body is then dropped unread) or starts gathering it.
     private func start(_ route: WebhookIntake.Route, head: HTTPRequestHead, context: ChannelHandlerContext) {
-        let started = ContinuousClock.now
+        // `Connection: close`, or HTTP/1.0 without keep-alive, ends the connection after the answer.
+        let reply = Reply(route, head, started: ContinuousClock.now)
         do throws(WebhookError) {
             let (settings, limit) = try intake.admit(route, header: Self.header(head), query: Self.query(head))
-            state = .reading(Hook(route: route, head: head, settings: settings, limit: limit, started: started))
+            state = .reading(Hook(reply: reply, head: head, settings: settings, limit: limit))
         } catch {
-            let hook = Hook(route: route, head: head, settings: IngestSettings(), limit: 0, started: started)
-            respond(intake.refused(error, route: route), hook: hook, context: context)
-            state = .discarding(closeAfter: Self.closes(head))
+            respond(intake.refused(error, route: route), reply, context)
+            state = .discarding(closeAfter: reply.closes)
         }
     }
 
@@ -183,14 +195,13 @@ public final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannel
         let event: Event
         do throws(WebhookError) {
             event = try intake.event(
-                hook.route, settings: hook.settings, body: body, header: Self.header(hook.head),
+                hook.reply.route, settings: hook.settings, body: body, header: Self.header(hook.head),
                 query: Self.query(hook.head))
         } catch {
-            answer(intake.refused(error, route: hook.route), hook: hook, context: context)
+            answer(intake.refused(error, route: hook.reply.route), hook.reply, context)
             return
         }
-        let hook = Hook(
-            route: hook.route, head: hook.head, settings: hook.settings, limit: hook.limit, started: hook.started)
+        let reply = hook.reply
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
         let mailbox = mailbox ?? LoopMailbox.of(context.eventLoop)
         self.mailbox = mailbox
@@ -200,19 +211,19 @@ public final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannel
                 let (handler, context) = bound.value
                 switch result {
                 case .success(let sequence):
-                    handler.answer(intake.accepted(event, sequence: sequence), hook: hook, context: context)
+                    handler.answer(intake.accepted(event, sequence: sequence), reply, context)
                 case .failure(let error):
-                    handler.answer(intake.notJournalled(hook.route, error: error), hook: hook, context: context)
+                    handler.answer(intake.notJournalled(reply.route, error: error), reply, context)
                 }
             }
         }
     }
 
     /// Answers a hook request whose body was read, then goes on with what was held back.
-    private func answer(_ answer: WebhookIntake.Answer, hook: Hook, context: ChannelHandlerContext) {
-        respond(answer, hook: hook, context: context)
+    private func answer(_ answer: WebhookIntake.Answer, _ reply: Reply, _ context: ChannelHandlerContext) {
+        respond(answer, reply, context)
         state = .idle
-        if Self.closes(hook.head) {
+        if reply.closes {
             held.removeAll()
             context.close(promise: nil)
             return
@@ -220,19 +231,19 @@ public final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannel
         resume(context: context)
     }
 
-    private func respond(_ answer: WebhookIntake.Answer, hook: Hook, context: ChannelHandlerContext) {
+    private func respond(_ answer: WebhookIntake.Answer, _ reply: Reply, _ context: ChannelHandlerContext) {
         var headers = HTTPHeaders()
         headers.reserveCapacity(4)
         headers.add(name: "content-type", value: "application/json")
         headers.add(name: "content-length", value: String(answer.body.count))
         if answer.challenge { headers.add(name: "www-authenticate", value: Self.challenge) }
-        if Self.closes(hook.head) {
+        if reply.closes {
             headers.add(name: "connection", value: "close")
-        } else if hook.head.version == .http1_0 {
+        } else if reply.version == .http1_0 {
             headers.add(name: "connection", value: "keep-alive")
         }
         let head = HTTPResponseHead(
-            version: hook.head.version, status: HTTPResponseStatus(statusCode: Int(answer.status.code)),
+            version: reply.version, status: HTTPResponseStatus(statusCode: Int(answer.status.code)),
             headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         if !answer.body.isEmpty {
@@ -240,7 +251,7 @@ public final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannel
                 wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: answer.body)))), promise: nil)
         }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        recordDuration?(hook.route.pattern, answer.status.code, ContinuousClock.now - hook.started)
+        recordDuration?(reply.route.pattern, answer.status.code, ContinuousClock.now - reply.started)
     }
 
     /// Processes held parts until one has to wait again; once nothing waits, lets a held quiesce
