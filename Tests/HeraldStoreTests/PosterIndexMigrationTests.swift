@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HeraldCore
+import HeraldTestSupport
 import Testing
 
 @testable import HeraldStore
@@ -45,5 +46,35 @@ import Testing
             Event(receivedAt: Date(), source: .generic, kind: "generic.x.y", raw: Data("{}".utf8))
         ])
         #expect(next == [5])
+    }
+
+    /// The rebuild goes through the write-ahead log whole; opening the journal copies it back and
+    /// shrinks the log rather than leaving a file that size beside the database.
+    @Test func theRebuildLeavesNoLargeWriteAheadLog() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path + "/herald.sqlite"
+        do {
+            var configuration = Configuration()
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            try AppDatabase.migrator.migrate(pool, upTo: "v15-event-write-path")
+            try await pool.write { db in
+                for sequence in 1...200 {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO event (id, received_at, source, kind, paths, previous_paths, media, raw)
+                            VALUES (?, 0, 'sonarr', 'sonarr.download', '[]', '[]', '{"episodes":[],"guids":{}}', ?)
+                            """,
+                        arguments: ["e\(sequence)", Data(repeating: 0x7B, count: 4096)])
+                }
+            }
+            try pool.close()
+        }
+        let database = try AppDatabase.open(path: path, backgroundCheckpoints: true)
+        let walSize = try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int
+        #expect(walSize == 0)
+        #expect(try await database.eventCount() == 200)
+        try database.close()
     }
 }
