@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
-# Webhook throughput of several herald binaries, side by side, alternating, to compare builds.
+# Webhook throughput and CPU per webhook of several herald binaries, side by side, alternating,
+# to compare builds.
 #
 #   bench/ingest_ab.sh ROUNDS BINARY...
 #
 # Each round starts every binary on a fresh state directory (journal.synchronous: full), runs
 # `wrk -t2 -c64 -d10s` posting the Sonarr v4 download fixture to /hooks/sonarr, and stops it.
-# Prints each round, then the median requests/s per binary. bench/ingest.sh is the full benchmark
-# against adnanh/webhook; this one only says which of two builds is faster, on a noisy machine.
+# CPU per webhook is the process's user + system time (from /proc/PID/stat, before and after)
+# ÷ requests: on this noisy two-core machine it separates two builds better than requests/s, which
+# also move with what else the host runs. Prints each round, then the medians per binary.
+# bench/ingest.sh is the full benchmark against adnanh/webhook; this one only compares builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [[ $# -ge 2 ]] || { echo "usage: $0 ROUNDS BINARY..." >&2; exit 2; }
 rounds=$1
 shift
-results=$(mktemp)
-trap 'rm -f "$results"' EXIT
+ticks=$(getconf CLK_TCK)
+rates=$(mktemp)
+cpu=$(mktemp)
+trap 'rm -f "$rates" "$cpu"' EXIT
 for round in $(seq 1 "$rounds"); do
     for binary in "$@"; do
         work=$(mktemp -d)
@@ -23,13 +28,21 @@ for round in $(seq 1 "$rounds"); do
         "$binary" serve --config "$work/herald.yml" >/dev/null 2>&1 &
         pid=$!
         scripts/wait-ready.sh "$port" 20
-        rate=$(BODY_FILE=samples/payloads/sonarr-v4-download.json wrk -t2 -c64 -d10s -s bench/post.lua \
-            "http://127.0.0.1:$port/hooks/sonarr" | awk '/Requests\/sec/ {print $2}')
-        echo "round $round $binary: $rate req/s"
-        echo "$binary $rate" >>"$results"
+        before=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+        out=$(BODY_FILE=samples/payloads/sonarr-v4-download.json wrk -t2 -c64 -d10s -s bench/post.lua \
+            "http://127.0.0.1:$port/hooks/sonarr")
+        after=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+        rate=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+        requests=$(awk '/requests in/ {print $1}' <<<"$out")
+        micros=$(awk -v b="$before" -v a="$after" -v t="$ticks" -v n="$requests" \
+            'BEGIN {printf "%.1f", (a - b) / t / n * 1e6}')
+        echo "round $round $binary: $rate req/s, $micros µs CPU per request"
+        echo "$binary $rate" >>"$rates"
+        echo "$binary $micros" >>"$cpu"
         kill "$pid"
         wait "$pid" 2>/dev/null || true
         rm -rf "$work"
     done
 done
-awk -v scale=1 -v format="median %.0f req/s" -f "$(dirname "$0")/medians.awk" "$results"
+awk -v scale=1 -v format="median %.0f req/s" -f "$(dirname "$0")/medians.awk" "$rates"
+awk -v scale=1 -v format="median %.1f µs CPU per request" -f "$(dirname "$0")/medians.awk" "$cpu"

@@ -28,10 +28,11 @@ import Testing
         String(decoding: try Fixtures.data(name), as: UTF8.self)
     }
 
-    /// Runs the routes (and a slow router route) on a live server for the duration of `body`.
+    /// Runs the routes (and a slow router route) on a live server for the duration of `body`,
+    /// which gets the port and the service group (to begin a graceful shutdown itself).
     func withServer(
         journal: any EventJournal, settings: IngestSettings = IngestSettings(),
-        _ body: @Sendable @escaping (Int) async throws -> Void
+        _ body: @Sendable @escaping (Int, ServiceGroup) async throws -> Void
     ) async throws {
         let router = Router(context: BasicRequestContext.self)
         let intake = WebhookIntake(
@@ -58,7 +59,7 @@ import Testing
             }
             let bound = try #require(port.withLock { $0 })
             do {
-                try await body(bound)
+                try await body(bound, group)
             } catch {
                 await group.triggerGracefulShutdown()
                 throw error
@@ -71,7 +72,7 @@ import Testing
     @Test func answersStayInRequestOrderWhenPipelined() async throws {
         let download = try Self.fixture("sonarr-v4-download.json")
         let test = try Self.fixture("radarr-v5-test.json")
-        try await withServer(journal: journal) { port in
+        try await withServer(journal: journal) { port, _ in
             let connection = try RawConnection(port: port)
             // A slow router request first: the hook behind it must wait for its answer.
             try await connection.send(
@@ -87,7 +88,7 @@ import Testing
 
     @Test func aBodyRefusedFromItsHeadIsSkippedAndTheConnectionServesOn() async throws {
         let big = String(repeating: " ", count: 300_000) + "{}"
-        try await withServer(journal: journal, settings: IngestSettings(maxBodySize: 100_000)) { port in
+        try await withServer(journal: journal, settings: IngestSettings(maxBodySize: 100_000)) { port, _ in
             let connection = try RawConnection(port: port)
             try await connection.send(
                 Self.post("/hooks/sonarr", big) + Self.post("/hooks/lidarr", "{}", headers: "")
@@ -100,7 +101,7 @@ import Testing
     }
 
     @Test func aBodyOverTheLimitWithoutContentLengthIsRefusedAsItArrives() async throws {
-        try await withServer(journal: journal, settings: IngestSettings(maxBodySize: 1000)) { port in
+        try await withServer(journal: journal, settings: IngestSettings(maxBodySize: 1000)) { port, _ in
             let connection = try RawConnection(port: port)
             let chunk = String(repeating: "x", count: 800)
             let chunked =
@@ -114,7 +115,7 @@ import Testing
     }
 
     @Test func connectionCloseIsHonoured() async throws {
-        try await withServer(journal: journal) { port in
+        try await withServer(journal: journal) { port, _ in
             let connection = try RawConnection(port: port)
             try await connection.send(
                 Self.post(
@@ -128,7 +129,7 @@ import Testing
 
     @Test func http10ClosesUnlessAskedToKeepAlive() async throws {
         let body = try Self.fixture("sonarr-test-minimal-autoscan.json")
-        try await withServer(journal: journal) { port in
+        try await withServer(journal: journal) { port, _ in
             let keepAlive = try RawConnection(port: port)
             let request = Self.post("/hooks/sonarr", body).replacingOccurrences(of: "HTTP/1.1", with: "HTTP/1.0")
             try await keepAlive.send(
@@ -151,23 +152,9 @@ import Testing
     @Test func gracefulShutdownAnswersTheRequestBeingJournalled() async throws {
         let gated = GatedJournal()
         let body = try Self.fixture("sonarr-v4-download.json")
-        let router = Router(context: BasicRequestContext.self)
-        let intake = WebhookIntake(
-            journal: gated, settings: Reloadable(IngestSettings()),
-            metrics: IngestMetrics(factory: NOOPMetricsHandler.instance), logger: Logger(label: "test"))
-        let port = Mutex<Int?>(nil)
-        let app = Application(
-            router: router,
-            server: .herald { WebhookChannelHandler(intake: intake) },
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port } })
-        let group = ServiceGroup(services: [app], logger: Logger(label: "test"))
-        try await withThrowingTaskGroup { tasks in
-            tasks.addTask { try await group.run() }
-            while port.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(5)) }
-            let bound = try #require(port.withLock { $0 })
+        try await withServer(journal: gated) { port, group in
             let client = Task {
-                let connection = try RawConnection(port: bound)
+                let connection = try RawConnection(port: port)
                 try await connection.send(Self.post("/hooks/sonarr", body))
                 return try await connection.responses(1).map(\.status)
             }
@@ -177,7 +164,6 @@ import Testing
             try await Task.sleep(for: .milliseconds(100))
             gated.release()
             #expect(try await client.value == [202])
-            try await tasks.waitForAll()
         }
     }
 }
