@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import CoreMetrics
 import Foundation
 import HeraldConfig
 import HeraldCore
@@ -143,8 +144,9 @@ public func buildServiceGroup(
     let server = Application(
         router: router,
         server: .herald {
-            WebhookChannelHandler(intake: intake) { route, status, duration in
-                requestMetrics.record(method: "POST", route: route, status: status, duration: duration)
+            WebhookChannelHandler(intake: intake) { route, status in
+                let timer = requestMetrics.timer(method: "POST", route: route, status: status)
+                return { timer.recordNanoseconds($0.nanoseconds) }
             }
         },
         configuration: ApplicationConfiguration(

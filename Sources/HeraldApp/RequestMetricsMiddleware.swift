@@ -27,10 +27,15 @@ struct RequestMetricsMiddleware: RouterMiddleware {
         self.factory = factory
     }
 
-    /// Records one request's duration; also used by the webhook channel handler, whose requests
-    /// do not pass through the router.
+    /// Records one request's duration.
     func record(method: String, route: String, status: Int, duration: Duration) {
-        timer(Key(method: method, route: route, status: status)).recordNanoseconds(duration.nanoseconds)
+        timer(method: method, route: route, status: status).recordNanoseconds(duration.nanoseconds)
+    }
+
+    /// The timer of a method, route and status; also for the webhook channel handler, whose
+    /// requests do not pass through the router.
+    func timer(method: String, route: String, status: Int) -> CoreMetrics.Timer {
+        timer(Key(method: method, route: route, status: status))
     }
 
     private func timer(_ key: Key) -> CoreMetrics.Timer {

@@ -16,14 +16,14 @@ public final class IngestMetrics: Sendable {
         self.factory = factory
     }
 
-    func received(_ event: Event) {
+    func received(kind: String, source: EventSource) {
         let counter = receivedByKind.withLock { cache in
-            if let counter = cache[event.kind] { return counter }
+            if let counter = cache[kind] { return counter }
             let counter = Counter(
                 label: "herald_events_received_total",
-                dimensions: [("source", event.source.rawValue), ("kind", event.kind)],
+                dimensions: [("source", source.rawValue), ("kind", kind)],
                 factory: factory)
-            cache[event.kind] = counter
+            cache[kind] = counter
             return counter
         }
         counter.increment()

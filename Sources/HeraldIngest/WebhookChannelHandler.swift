@@ -31,8 +31,9 @@ public final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannel
     /// The `WWW-Authenticate` challenge of a 401 for missing credentials.
     public static let challenge = "Basic realm=\"herald\""
 
-    /// Records a request's duration by route pattern and status, as the router's middleware does.
-    public typealias DurationRecorder = @Sendable (_ route: String, _ status: Int, _ duration: Duration) -> Void
+    /// Gives the recorder of request durations for a route pattern and status, as the router's
+    /// middleware records them.
+    public typealias DurationRecorder = @Sendable (_ route: String, _ status: Int) -> @Sendable (Duration) -> Void
 
     /// What answering a hook request needs: all that waits for the journal with it.
     private struct Reply {
@@ -74,6 +75,9 @@ public final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannel
 
     private let intake: WebhookIntake
     private let recordDuration: DurationRecorder?
+    /// The last route and status answered here and their recorder: a connection's webhooks are
+    /// nearly always one route and one status, so the shared table is looked up once, not per request.
+    private var lastRecorder: (route: WebhookIntake.Route, status: Int, record: @Sendable (Duration) -> Void)?
     private var state = State.idle
     /// Requests passed on to Hummingbird whose answer has not been written in full.
     private var unansweredPassed = 0
@@ -202,6 +206,7 @@ public final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannel
             return
         }
         let reply = hook.reply
+        let receipt = WebhookIntake.Receipt(event)
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
         let mailbox = mailbox ?? LoopMailbox.of(context.eventLoop)
         self.mailbox = mailbox
@@ -211,7 +216,7 @@ public final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannel
                 let (handler, context) = bound.value
                 switch result {
                 case .success(let sequence):
-                    handler.answer(intake.accepted(event, sequence: sequence), reply, context)
+                    handler.answer(intake.accepted(receipt, sequence: sequence), reply, context)
                 case .failure(let error):
                     handler.answer(intake.notJournalled(reply.route, error: error), reply, context)
                 }
@@ -251,7 +256,17 @@ public final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannel
                 wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: answer.body)))), promise: nil)
         }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        recordDuration?(reply.route.pattern, answer.status.code, ContinuousClock.now - reply.started)
+        if let recordDuration {
+            let status = answer.status.code
+            let record: @Sendable (Duration) -> Void
+            if let last = lastRecorder, last.status == status, last.route == reply.route {
+                record = last.record
+            } else {
+                record = recordDuration(reply.route.pattern, status)
+                lastRecorder = (reply.route, status, record)
+            }
+            record(ContinuousClock.now - reply.started)
+        }
     }
 
     /// Processes held parts until one has to wait again; once nothing waits, lets a held quiesce

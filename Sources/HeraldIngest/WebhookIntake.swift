@@ -154,26 +154,44 @@ public struct WebhookIntake: Sendable {
         }
     }
 
+    /// What the 202 answer, the log line and the counters of a journalled event need: taken from
+    /// the event before it goes to the journal, so the whole event need not wait for the commit.
+    public struct Receipt: Sendable {
+        let id: String
+        let source: EventSource
+        let kind: String
+        let ignoredReason: String?
+        let paths: Int
+
+        public init(_ event: Event) {
+            id = event.id
+            source = event.source
+            kind = event.kind
+            ignoredReason = event.ignoredReason
+            paths = event.paths.count
+        }
+    }
+
     /// Counts and logs a journalled event and writes the 202 answer.
-    public func accepted(_ event: Event, sequence: Int64) -> Answer {
-        metrics.received(event)
+    public func accepted(_ receipt: Receipt, sequence: Int64) -> Answer {
+        metrics.received(kind: receipt.kind, source: receipt.source)
         logger.info(
             "event journalled",
             metadata: [
-                "event.source": "\(event.source.rawValue)", "event.kind": "\(event.kind)", "event.id": "\(event.id)",
-                "journal.sequence": "\(sequence)", "event.paths": "\(event.paths.count)",
-                "event.ignored": "\(event.ignoredReason ?? "")",
+                "event.source": "\(receipt.source.rawValue)", "event.kind": "\(receipt.kind)",
+                "event.id": "\(receipt.id)", "journal.sequence": "\(sequence)", "event.paths": "\(receipt.paths)",
+                "event.ignored": "\(receipt.ignoredReason ?? "")",
             ])
         var body: [UInt8] = []
         body.reserveCapacity(160)
         JSONText.append(raw: "{\"id\":", to: &body)
-        JSONText.append(string: event.id, to: &body)
-        if let reason = event.ignoredReason {
+        JSONText.append(string: receipt.id, to: &body)
+        if let reason = receipt.ignoredReason {
             JSONText.append(raw: ",\"ignored\":", to: &body)
             JSONText.append(string: reason, to: &body)
         }
         JSONText.append(raw: ",\"kind\":", to: &body)
-        JSONText.append(string: event.kind, to: &body)
+        JSONText.append(string: receipt.kind, to: &body)
         JSONText.append(raw: ",\"sequence\":" + String(sequence) + ",\"status\":\"accepted\"}\n", to: &body)
         return Answer(status: .accepted, body: body)
     }

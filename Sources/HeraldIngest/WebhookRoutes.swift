@@ -37,7 +37,8 @@ public struct WebhookRoutes: Sendable {
             return Self.response(intake.refused(error, route: .plex))
         }
         do {
-            return Self.response(intake.accepted(event, sequence: try await intake.journal.append(event)))
+            let receipt = WebhookIntake.Receipt(event)
+            return Self.response(intake.accepted(receipt, sequence: try await intake.journal.append(event)))
         } catch {
             return Self.response(intake.notJournalled(.plex, error: error))
         }
