@@ -19,9 +19,9 @@ import NIOHTTP1
 ///
 /// Everything else (Plex, the API, `/metrics`) is passed on untouched to Hummingbird, which sits
 /// behind this handler in the same pipeline. Answers on one connection stay in request order: a
-/// hook request waits while a request passed on is unanswered, and later requests (and socket
-/// reads) wait while a hook request is being journalled. On graceful shutdown the quiesce event
-/// is held back until a hook request in flight is answered.
+/// hook request waits while a request passed on is unanswered, and later requests wait while a
+/// hook request is being journalled (socket reads too, once a client has pipelined some). On
+/// graceful shutdown the quiesce event is held back until a hook request in flight is answered.
 public final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
     public typealias InboundIn = HTTPServerRequestPart
     public typealias InboundOut = HTTPServerRequestPart
