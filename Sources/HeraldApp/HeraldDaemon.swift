@@ -1,5 +1,4 @@
 import AsyncHTTPClient
-import CoreMetrics
 import Foundation
 import HeraldConfig
 import HeraldCore
@@ -144,9 +143,8 @@ public func buildServiceGroup(
     let server = Application(
         router: router,
         server: .herald {
-            WebhookChannelHandler(intake: intake) { route, status in
-                let timer = requestMetrics.timer(method: "POST", route: route, status: status)
-                return { timer.recordNanoseconds($0.nanoseconds) }
+            WebhookChannelHandler(intake: intake) { route, status, duration in
+                requestMetrics.record(method: "POST", route: route, status: status, duration: duration)
             }
         },
         configuration: ApplicationConfiguration(

@@ -27,15 +27,10 @@ struct RequestMetricsMiddleware: RouterMiddleware {
         self.factory = factory
     }
 
-    /// Records one request's duration.
+    /// Records one request's duration; also used by the webhook channel handler, whose requests
+    /// do not pass through the router.
     func record(method: String, route: String, status: Int, duration: Duration) {
-        timer(method: method, route: route, status: status).recordNanoseconds(duration.nanoseconds)
-    }
-
-    /// The timer of a method, route and status; also for the webhook channel handler, whose
-    /// requests do not pass through the router.
-    func timer(method: String, route: String, status: Int) -> CoreMetrics.Timer {
-        timer(Key(method: method, route: route, status: status))
+        timer(Key(method: method, route: route, status: status)).recordNanoseconds(duration.nanoseconds)
     }
 
     private func timer(_ key: Key) -> CoreMetrics.Timer {

@@ -31,9 +31,8 @@ public final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannel
     /// The `WWW-Authenticate` challenge of a 401 for missing credentials.
     public static let challenge = "Basic realm=\"herald\""
 
-    /// Gives the recorder of request durations for a route pattern and status, as the router's
-    /// middleware records them.
-    public typealias DurationRecorder = @Sendable (_ route: String, _ status: Int) -> @Sendable (Duration) -> Void
+    /// Records a request's duration by route pattern and status, as the router's middleware does.
+    public typealias DurationRecorder = @Sendable (_ route: String, _ status: Int, _ duration: Duration) -> Void
 
     /// What answering a hook request needs: all that waits for the journal with it.
     private struct Reply {
@@ -75,9 +74,6 @@ public final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannel
 
     private let intake: WebhookIntake
     private let recordDuration: DurationRecorder?
-    /// The last route and status answered here and their recorder: a connection's webhooks are
-    /// nearly always one route and one status, so the shared table is looked up once, not per request.
-    private var lastRecorder: (route: WebhookIntake.Route, status: Int, record: @Sendable (Duration) -> Void)?
     private var state = State.idle
     /// Requests passed on to Hummingbird whose answer has not been written in full.
     private var unansweredPassed = 0
@@ -85,8 +81,10 @@ public final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannel
     private var held = CircularBuffer<HTTPServerRequestPart>()
     private var readHeld = false
     private var quiesceHeld = false
-    /// Parts passed on so far (wrapping), to know whether to end a read for Hummingbird.
-    private var passedParts = 0
+    /// A held hook request waits for Hummingbird's answer to an earlier request.
+    private var waitingForPassed = false
+    /// Whether parts were passed on since `resume` began, so it ends a read for Hummingbird.
+    private var passedOutsideRead = false
     /// Where the journal's callbacks are handed to this connection's event loop.
     private var mailbox: LoopMailbox?
 
@@ -117,7 +115,7 @@ public final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannel
             guard let route = Self.route(of: head) else {
                 unansweredPassed += 1
                 state = .passing
-                passedParts &+= 1
+                passedOutsideRead = true
                 context.fireChannelRead(wrapInboundOut(part))
                 return
             }
@@ -125,12 +123,13 @@ public final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannel
                 // Hummingbird still owes an earlier answer on this connection: wait for it. (When
                 // called from `resume`, the part was just taken from the front of `held`.)
                 held.prepend(part)
+                waitingForPassed = true
                 return
             }
             start(route, head: head, context: context)
         case (.passing, _):
             if case .end = part { state = .idle }
-            passedParts &+= 1
+            passedOutsideRead = true
             context.fireChannelRead(wrapInboundOut(part))
         case (.reading(var hook), .body(var chunk)):
             state = .idle  // so `hook.body` is the only reference to its storage and grows in place
@@ -256,32 +255,19 @@ public final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannel
                 wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: answer.body)))), promise: nil)
         }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        if let recordDuration {
-            let status = answer.status.code
-            let record: @Sendable (Duration) -> Void
-            if let last = lastRecorder, last.status == status, last.route == reply.route {
-                record = last.record
-            } else {
-                record = recordDuration(reply.route.pattern, status)
-                lastRecorder = (reply.route, status, record)
-            }
-            record(ContinuousClock.now - reply.started)
-        }
+        recordDuration?(reply.route.pattern, answer.status.code, ContinuousClock.now - reply.started)
     }
 
     /// Processes held parts until one has to wait again; once nothing waits, lets a held quiesce
     /// event and reads through.
     private func resume(context: ChannelHandlerContext) {
-        let passedBefore = passedParts
+        passedOutsideRead = false
         defer {
             // Hummingbird takes what it was passed at the end of a read; this is outside one.
-            if passedParts != passedBefore { context.fireChannelReadComplete() }
+            if passedOutsideRead { context.fireChannelReadComplete() }
         }
-        while let first = held.first {
+        while !held.isEmpty, !waitingForPassed {
             if case .journalling = state { return }
-            if case .head(let head) = first, case .idle = state, unansweredPassed > 0, Self.route(of: head) != nil {
-                return
-            }
             process(held.removeFirst(), context: context)
         }
         if held.isEmpty, readHeld {
@@ -304,6 +290,7 @@ public final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannel
                 return
             case .idle, .passing:
                 held.removeAll()
+                waitingForPassed = false
             }
         }
         context.fireUserInboundEventTriggered(event)
@@ -316,7 +303,10 @@ public final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannel
         context.write(data, promise: promise)
         if case .end = part, unansweredPassed > 0 {
             unansweredPassed -= 1
-            if unansweredPassed == 0, !held.isEmpty { resume(context: context) }
+            if unansweredPassed == 0, waitingForPassed {
+                waitingForPassed = false
+                resume(context: context)
+            }
         }
     }
 

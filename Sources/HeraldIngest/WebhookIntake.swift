@@ -97,10 +97,8 @@ public struct WebhookIntake: Sendable {
         let settings = settings.current
         let credentials: SourceCredentials
         switch route {
-        case .plex, .json:
-            let source = settings.source(route == .plex ? .plex : Self.eventSource(route))
-            guard source.enabled else { throw .notFound }
-            credentials = source.credentials
+        case .plex: credentials = try Self.enabled(settings.source(.plex))
+        case .json(let source): credentials = try Self.enabled(settings.source(source))
         case .generic(let name):
             guard let endpoint = settings.generic[name] else { throw .notFound }
             credentials = endpoint.credentials
@@ -125,9 +123,10 @@ public struct WebhookIntake: Sendable {
         return (settings, settings.maxBodySize)
     }
 
-    private static func eventSource(_ route: Route) -> EventSource {
-        if case .json(let source) = route { return source }
-        return .plex
+    /// A built-in source's credentials; a disabled source answers as if it did not exist.
+    private static func enabled(_ source: IngestSettings.Source) throws(WebhookError) -> SourceCredentials {
+        guard source.enabled else { throw .notFound }
+        return source.credentials
     }
 
     /// Decodes a JSON route's whole body, checking a generic endpoint's signature first.

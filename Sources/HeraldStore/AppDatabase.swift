@@ -12,19 +12,15 @@ public struct AppDatabase: Sendable {
     /// Opens (creating if needed) the database and applies pending migrations.
     public init(_ writer: any DatabaseWriter) throws {
         self.writer = writer
-        let rewrites = try writer.read { db in
-            try db.tableExists("event") && !Self.migrator.appliedIdentifiers(db).contains(Self.rewritingMigration)
-        }
+        let migrates = try writer.read { db in try !Self.migrator.hasCompletedMigrations(db) }
         try Self.migrator.migrate(writer)
-        if rewrites, writer is DatabasePool {
-            // The rebuild went through the write-ahead log whole (about twice the table's size):
-            // copy it back and shrink the log now, instead of leaving a file that size behind.
+        if migrates, writer is DatabasePool {
+            // Migrations go through the write-ahead log whole (v16 rebuilds the event table, about
+            // twice its size in the log): copy it back and shrink the log now, instead of leaving
+            // a file that size behind.
             try writer.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
         }
     }
-
-    /// The migration that rewrites the event table of an existing journal.
-    static let rewritingMigration = "v16-poster-index"
 
     /// Opens the database file in WAL mode.
     ///

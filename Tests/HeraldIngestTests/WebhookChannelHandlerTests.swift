@@ -1,6 +1,4 @@
-import CoreMetrics
 import Foundation
-import HTTPTypes
 import HeraldCore
 import HeraldIngest
 import HeraldTestSupport
@@ -34,21 +32,16 @@ import Testing
         journal: any EventJournal, settings: IngestSettings = IngestSettings(),
         _ body: @Sendable @escaping (Int, ServiceGroup) async throws -> Void
     ) async throws {
-        let router = Router(context: BasicRequestContext.self)
-        let intake = WebhookIntake(
-            journal: journal, settings: Reloadable(settings),
-            metrics: IngestMetrics(factory: NOOPMetricsHandler.instance), logger: Logger(label: "test"))
-        WebhookRoutes(intake: intake).register(on: router)
-        router.get("/slow") { _, _ in
-            try await Task.sleep(for: .milliseconds(300))
-            return "slow"
-        }
-        router.get("/fast") { _, _ in "fast" }
         let port = Mutex<Int?>(nil)
-        let app = Application(
-            router: router,
-            server: .herald { WebhookChannelHandler(intake: intake) },
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+        let app = WebhookRoutesTests.app(
+            journal: journal, settings: settings,
+            extraRoutes: { router in
+                router.get("/slow") { _, _ in
+                    try await Task.sleep(for: .milliseconds(300))
+                    return "slow"
+                }
+                router.get("/fast") { _, _ in "fast" }
+            },
             onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port } })
         let group = ServiceGroup(services: [app], logger: Logger(label: "test"))
         try await withThrowingTaskGroup { tasks in

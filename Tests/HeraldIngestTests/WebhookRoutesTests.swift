@@ -18,19 +18,24 @@ import Testing
         Self.app(journal: journal, settings: settings)
     }
 
-    static func app(journal: any EventJournal, settings: IngestSettings = IngestSettings()) -> some ApplicationProtocol
-    {
+    /// The same, for any journal, with `extraRoutes` of a test's own on the router.
+    static func app(
+        journal: any EventJournal, settings: IngestSettings = IngestSettings(),
+        extraRoutes: (Router<BasicRequestContext>) -> Void = { _ in },
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
         let router = Router(context: BasicRequestContext.self)
         let intake = WebhookIntake(
             journal: journal, settings: Reloadable(settings),
             metrics: IngestMetrics(factory: NOOPMetricsHandler.instance),
             logger: Logger(label: "test"))
         WebhookRoutes(intake: intake).register(on: router)
-        router.get("/healthz") { _, _ in "ok" }
+        extraRoutes(router)
         return Application(
             router: router,
             server: .herald { WebhookChannelHandler(intake: intake) },
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: onServerRunning)
     }
 
     static let json: HTTPFields = [.contentType: "application/json"]
