@@ -48,12 +48,18 @@ public struct AppDatabase: Sendable {
             // at the checkpoint; six to a page, the journal writes half the bytes in a quarter of the
             // frames. Existing files keep their size (it is fixed once the file has tables).
             try db.execute(sql: "PRAGMA page_size = 16384")
-            try db.execute(sql: fullSync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
             if backgroundCheckpoints { try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
             // Reads map the file instead of copying each page through a system call.
             try db.execute(sql: "PRAGMA mmap_size = 268435456")
         }
-        return try AppDatabase(DatabasePool(path: path, configuration: configuration))
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        // Set on the writer once the pool is open: the pool switches its writer to WAL and, with
+        // it, to `synchronous = NORMAL` after `prepareDatabase` has run, which would silently drop
+        // the fsync of every commit.
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: fullSync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+        }
+        return try AppDatabase(pool)
     }
 
     /// An in-memory database, for tests that do not need a file.

@@ -46,6 +46,28 @@ import Testing
         #expect(mode == "wal")
     }
 
+    /// GRDB's pool turns its writer to `synchronous = NORMAL` after the connection is prepared;
+    /// `fullSync` must still leave the connection that commits webhooks fsyncing every commit.
+    @Test(arguments: [(true, 2), (false, 1)])
+    func theWriterCommitsWithTheRequestedSynchronousMode(fullSync: Bool, expected: Int) async throws {
+        defer { directory.remove() }
+        let database = try AppDatabase.open(path: path, fullSync: fullSync, backgroundCheckpoints: true)
+        let writer = try await database.writer.writeWithoutTransaction { db in
+            try Int.fetchOne(db, sql: "PRAGMA synchronous")
+        }
+        #expect(writer == expected, "the writer's synchronous mode (2 = FULL, 1 = NORMAL)")
+        let journal = JournalWriter(database: database, logger: Logger(label: "test"), metrics: TestMetrics())
+        let runner = Task { await journal.run() }
+        _ = try await journal.append(sample(1))
+        journal.close()
+        await runner.value
+        let afterCommit = try await database.writer.writeWithoutTransaction { db in
+            try Int.fetchOne(db, sql: "PRAGMA synchronous")
+        }
+        #expect(afterCommit == expected, "and it stays so for the journal's commits")
+        try database.close()
+    }
+
     @Test func aFailingInsertRollsBackItsBatchAndTheNextOneStillWorks() async throws {
         defer { directory.remove() }
         let database = try AppDatabase.open(path: path)
