@@ -8,6 +8,9 @@ import GRDB
 /// after release; new schema goes into new migrations.
 public struct AppDatabase: Sendable {
     public let writer: any DatabaseWriter
+    /// The write-ahead log of a file opened with `fullSync`, which the journal writer fsyncs itself
+    /// instead of inside each commit (`JournalWriter`); nil for `NORMAL` files and in-memory databases.
+    public internal(set) var syncedLogPath: String?
 
     /// Opens (creating if needed) the database and applies pending migrations.
     public init(_ writer: any DatabaseWriter) throws {
@@ -59,7 +62,9 @@ public struct AppDatabase: Sendable {
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: fullSync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
         }
-        return try AppDatabase(pool)
+        var database = try AppDatabase(pool)
+        database.syncedLogPath = fullSync ? path + "-wal" : nil
+        return database
     }
 
     /// An in-memory database, for tests that do not need a file.
