@@ -20,8 +20,6 @@ public struct EventDispatcher: Service {
     /// The journal's in-memory copy of a committed event, and how to release copies once dispatched.
     let cached: @Sendable (Int64) -> Event?
     let forget: @Sendable (Int64) -> Void
-    /// Committed sequences above this may not be on disk yet: they wait (`JournalWriter.unsyncedAfter`).
-    let unsyncedAfter: @Sendable () -> Int64?
     /// Called after each committed batch (wakes the workers that act on what was recorded).
     let afterDispatch: @Sendable () -> Void
     let batchSize: Int
@@ -39,7 +37,6 @@ public struct EventDispatcher: Service {
         handler: @escaping @Sendable () -> Handler? = { nil },
         cached: @escaping @Sendable (Int64) -> Event? = { _ in nil },
         forget: @escaping @Sendable (Int64) -> Void = { _ in },
-        unsyncedAfter: @escaping @Sendable () -> Int64? = { nil },
         afterDispatch: @escaping @Sendable () -> Void = {},
         batchSize: Int = 1024,
         retryInterval: Duration = .seconds(5),
@@ -51,7 +48,6 @@ public struct EventDispatcher: Service {
         self.handler = handler
         self.cached = cached
         self.forget = forget
-        self.unsyncedAfter = unsyncedAfter
         self.afterDispatch = afterDispatch
         self.batchSize = batchSize
         self.retryInterval = retryInterval
@@ -73,8 +69,7 @@ public struct EventDispatcher: Service {
     func dispatchAll() async {
         while !Task.isCancelled {
             do {
-                let (count, last) = try await database.dispatchPending(
-                    limit: batchSize, cached: cached, unsyncedAfter: unsyncedAfter, handler())
+                let (count, last) = try await database.dispatchPending(limit: batchSize, cached: cached, handler())
                 if count == 0 { return }
                 forget(last)
                 afterDispatch()

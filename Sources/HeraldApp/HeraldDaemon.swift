@@ -173,7 +173,6 @@ public func buildServiceGroup(
             service: EventDispatcher(
                 database: database, commits: journal.commits, handler: handler,
                 cached: { journal.committedEvent($0) }, forget: { journal.forgetCommitted(upTo: $0) },
-                unsyncedAfter: { journal.unsyncedAfter() },
                 afterDispatch: { for signal in wakeSignals { signal.wake() } }, logger: logger)),
         .init(
             service: ScanWorker(

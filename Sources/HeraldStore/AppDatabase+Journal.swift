@@ -40,27 +40,6 @@ extension AppDatabase {
         try writer.write { db in try EventInsert.run(events, db) }
     }
 
-    /// `appendEventsBlocking` committed without SQLite's fsync of the log (`synchronous = NORMAL`
-    /// for this transaction only); the caller makes it durable with `LogFile.sync()`.
-    ///
-    /// - Parameter beforeCommit: Told the new sequence numbers after the rows are inserted, before
-    ///   the commit makes them visible to other connections.
-    func appendEventsUnsynced<Events: Collection<Event>>(
-        _ events: Events, beforeCommit: ([Int64]) -> Void
-    ) throws -> [Int64] {
-        try writer.writeWithoutTransaction { db in
-            try db.cachedStatement(sql: "PRAGMA synchronous = NORMAL").execute()
-            defer { try? db.cachedStatement(sql: "PRAGMA synchronous = FULL").execute() }
-            var sequences: [Int64] = []
-            try db.inTransaction {
-                sequences = try EventInsert.run(events, db)
-                beforeCommit(sequences)
-                return .commit
-            }
-            return sequences
-        }
-    }
-
     /// The poster Plex attached to an event, if it was kept.
     public func thumb(eventID: String) async throws -> Data? {
         try await writer.read { db in
@@ -177,9 +156,6 @@ extension AppDatabase {
     ///
     /// - Parameters:
     ///   - cached: Events the journal still holds in memory, by sequence; others are read back.
-    ///   - unsyncedAfter: Sequences above it are committed but maybe not yet on disk
-    ///     (`JournalWriter.unsyncedAfter`); they wait for a later pass. Read inside this pass's
-    ///     transaction, which the writer connection orders with the journal's commits.
     ///   - handle: Records the consequences; nil when there is nothing to evaluate (no rules), in
     ///     which case events are marked without being read.
     /// - Returns: How many events were dispatched (0 when the journal is drained) and the last one's sequence.
@@ -187,14 +163,12 @@ extension AppDatabase {
         limit: Int,
         now: Date = Date(),
         cached: @escaping @Sendable (Int64) -> Event? = { _ in nil },
-        unsyncedAfter: @escaping @Sendable () -> Int64? = { nil },
         _ handle: DispatchHandler?
     ) async throws -> (count: Int, last: Int64) {
         try await relaxedWrite { db in
             let sequences = try Int64.fetchAll(
-                db.cachedStatement(
-                    sql: "SELECT sequence FROM event WHERE sequence > ? AND sequence <= ? ORDER BY sequence LIMIT ?"),
-                arguments: [try Self.dispatchedThrough(db), unsyncedAfter() ?? Int64.max, limit])
+                db.cachedStatement(sql: "SELECT sequence FROM event WHERE sequence > ? ORDER BY sequence LIMIT ?"),
+                arguments: [try Self.dispatchedThrough(db), limit])
             guard let last = sequences.last else { return (0, 0) }
             if let handle {
                 var entries: [JournalEntry] = []

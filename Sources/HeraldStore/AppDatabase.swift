@@ -8,9 +8,6 @@ import GRDB
 /// after release; new schema goes into new migrations.
 public struct AppDatabase: Sendable {
     public let writer: any DatabaseWriter
-    /// The write-ahead log of a file opened with `fullSync`, which the journal writer fsyncs itself
-    /// instead of inside each commit (`JournalWriter`); nil for `NORMAL` files and in-memory databases.
-    public internal(set) var syncedLogPath: String?
 
     /// Opens (creating if needed) the database and applies pending migrations.
     public init(_ writer: any DatabaseWriter) throws {
@@ -62,9 +59,7 @@ public struct AppDatabase: Sendable {
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: fullSync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
         }
-        var database = try AppDatabase(pool)
-        database.syncedLogPath = fullSync ? path + "-wal" : nil
-        return database
+        return try AppDatabase(pool)
     }
 
     /// An in-memory database, for tests that do not need a file.

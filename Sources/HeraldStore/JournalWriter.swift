@@ -14,12 +14,6 @@ import Synchronization
 /// The loop runs on a thread of its own and writes synchronously, so a commit runs where it is
 /// taken: no hop through Swift's cooperative pool and a database queue and back per batch, which
 /// under a burst cost about as much CPU as the commit itself.
-///
-/// With a fully synced database (`AppDatabase.syncedLogPath`) the fsync is pipelined: a batch is
-/// committed without it, and a second thread flushes the log and then answers the batch, while
-/// the first already writes the next one. Waiting in SQLite's commit for the disk had left the
-/// writer idle most of each commit and cost a fifth of the throughput under a burst. Nothing is
-/// answered, and nothing handed to the dispatcher (`unsyncedAfter`), before its flush.
 public final class JournalWriter: EventJournal {
     /// A class, so the queue, the batch and the loops over it move one reference, not a copy of
     /// every field of the event.
@@ -44,15 +38,6 @@ public final class JournalWriter: EventJournal {
         var committedStart = 0
         /// The raw bodies' bytes held in `committed`.
         var committedBytes = 0
-        /// The first sequence of each batch committed but not yet flushed, oldest first.
-        var unsynced: [Int64] = []
-    }
-
-    /// A batch committed without fsync, waiting for the log's flush.
-    private struct Unsynced {
-        let batch: [Pending]
-        let sequences: [Int64]
-        let started: ContinuousClock.Instant
     }
 
     /// Most committed events kept in memory for the dispatcher, and most bytes of raw bodies among
@@ -71,10 +56,6 @@ public final class JournalWriter: EventJournal {
     nonisolated(unsafe) private var queue: [Pending] = []
     nonisolated(unsafe) private var closed = false
     nonisolated(unsafe) private var waiting = false
-    /// Guards `toSync` and wakes the flushing thread; `writerDone` ends it once drained.
-    private let syncLock = NSCondition()
-    nonisolated(unsafe) private var toSync: [Unsynced] = []
-    nonisolated(unsafe) private var writerDone = false
     private let commitsContinuation: AsyncStream<Void>.Continuation
     private let commitLatency: Metrics.Timer
     private let batchSize: Recorder
@@ -82,18 +63,7 @@ public final class JournalWriter: EventJournal {
     /// Signals (coalesced) after each commit, so the dispatcher can look for new work at once.
     public let commits: AsyncStream<Void>
 
-    /// Flushes the log (`LogFile.sync`; tests hold it to look between a commit and its flush).
-    private let flush: @Sendable (LogFile) throws -> Void
-
-    public convenience init(database: AppDatabase, maxBatch: Int = 1024, logger: Logger, metrics: any MetricsFactory) {
-        self.init(database: database, maxBatch: maxBatch, logger: logger, metrics: metrics) { try $0.sync() }
-    }
-
-    init(
-        database: AppDatabase, maxBatch: Int, logger: Logger, metrics: any MetricsFactory,
-        flush: @escaping @Sendable (LogFile) throws -> Void
-    ) {
-        self.flush = flush
+    public init(database: AppDatabase, maxBatch: Int = 1024, logger: Logger, metrics: any MetricsFactory) {
         self.database = database
         self.maxBatch = max(1, maxBatch)
         self.logger = logger
@@ -134,13 +104,6 @@ public final class JournalWriter: EventJournal {
         state.withLock { $0.committed[sequence] }
     }
 
-    /// Sequences above this are committed but maybe not yet on disk; nil when every committed
-    /// event is. The dispatcher reads it inside its transaction on the writer connection, where it
-    /// is ordered with the journal's commits (a batch is listed here before its commit).
-    public func unsyncedAfter() -> Int64? {
-        state.withLock { $0.unsynced.first.map { $0 - 1 } }
-    }
-
     /// Drops the in-memory copies of events up to a sequence, once they are dispatched.
     public func forgetCommitted(upTo sequence: Int64) {
         state.withLock { state in
@@ -161,19 +124,9 @@ public final class JournalWriter: EventJournal {
 
     /// Commits queued events until `close()` is called and the queue is drained.
     public func run() async {
-        let log: LogFile? = database.syncedLogPath.flatMap { path in
-            do {
-                return try LogFile(path: path)
-            } catch {
-                logger.warning(
-                    "journal log cannot be flushed apart; every commit waits for its own fsync",
-                    metadata: ["error": "\(error)"])
-                return nil
-            }
-        }
         await withCheckedContinuation { (finished: CheckedContinuation<Void, Never>) in
             let thread = Thread {
-                self.loop(log)
+                self.loop()
                 finished.resume()
             }
             thread.name = "herald-journal"
@@ -191,31 +144,8 @@ public final class JournalWriter: EventJournal {
     }
 
     /// The writer thread: commits until closed and drained, sleeping while there is nothing to do.
-    /// With a log to flush apart, a second thread flushes and answers; both end once drained.
-    private func loop(_ log: LogFile?) {
-        guard let log else {
-            while let batch = nextBatch() { commit(batch) }
-            return
-        }
-        let flushed = NSCondition()
-        nonisolated(unsafe) var flusherDone = false
-        let flusher = Thread {
-            self.flushLoop(log)
-            flushed.lock()
-            flusherDone = true
-            flushed.signal()
-            flushed.unlock()
-        }
-        flusher.name = "herald-journal-sync"
-        flusher.start()
-        while let batch = nextBatch() { commitUnsynced(batch) }
-        syncLock.lock()
-        writerDone = true
-        syncLock.signal()
-        syncLock.unlock()
-        flushed.lock()
-        while !flusherDone { flushed.wait() }
-        flushed.unlock()
+    private func loop() {
+        while let batch = nextBatch() { commit(batch) }
     }
 
     /// Waits for queued events and takes up to `maxBatch` of them; nil once closed and drained.
@@ -243,93 +173,25 @@ public final class JournalWriter: EventJournal {
         let started = ContinuousClock.now
         do {
             let sequences = try database.appendEventsBlocking(batch.lazy.map(\.event))
-            state.withLock { hand(batch, sequences, to: &$0) }
-            answer(batch, sequences, started: started)
-            commitsContinuation.yield()
-        } catch {
-            failed(batch, error)
-        }
-    }
-
-    /// Writes a batch in one transaction without fsync and passes it to the flushing thread.
-    private func commitUnsynced(_ batch: [Pending]) {
-        let started = ContinuousClock.now
-        var listed = false
-        do {
-            let sequences = try database.appendEventsUnsynced(batch.lazy.map(\.event)) { sequences in
-                guard let first = sequences.first else { return }
-                state.withLock { $0.unsynced.append(first) }
-                listed = true
-            }
-            state.withLock { hand(batch, sequences, to: &$0) }
-            syncLock.lock()
-            toSync.append(Unsynced(batch: batch, sequences: sequences, started: started))
-            syncLock.signal()
-            syncLock.unlock()
-        } catch {
-            // Rolled back: nothing of it is visible. (Listed only if the commit itself failed.)
-            if listed { state.withLock { _ = $0.unsynced.popLast() } }
-            failed(batch, error)
-        }
-    }
-
-    /// The flushing thread: one fsync of the log for every batch committed since the last, then
-    /// their answers.
-    private func flushLoop(_ log: LogFile) {
-        while let batches = nextFlush() {
-            do {
-                try flush(log)
-            } catch {
-                // Still listed as unsynced: the dispatcher waits for a later flush that succeeds.
-                for unsynced in batches { failed(unsynced.batch, error, "journal log flush failed") }
-                continue
-            }
-            // Everything written before this flush is on disk, batches whose flush failed included.
-            let flushed = batches.last?.sequences.last ?? 0
+            commitLatency.recordNanoseconds(Int64((ContinuousClock.now - started).nanoseconds))
+            batchSize.record(batch.count)
             state.withLock { state in
-                let durable = state.unsynced.prefix { $0 <= flushed }.count
-                state.unsynced.removeFirst(durable)
+                for (pending, sequence) in zip(batch, sequences)
+                where state.committed.count < Self.handoffLimit
+                    && state.committedBytes + pending.event.raw.count <= Self.handoffBytes
+                {
+                    state.committed[sequence] = pending.event
+                    state.committedOrder.append(sequence)
+                    state.committedBytes += pending.event.raw.count
+                }
             }
-            for unsynced in batches { answer(unsynced.batch, unsynced.sequences, started: unsynced.started) }
+            for (pending, sequence) in zip(batch, sequences) { pending.completion(.success(sequence)) }
             commitsContinuation.yield()
+        } catch {
+            logger.error(
+                "journal commit failed; the senders get an error and may retry",
+                metadata: ["error": "\(error)", "journal.batch": "\(batch.count)"])
+            for pending in batch { pending.completion(.failure(error)) }
         }
-    }
-
-    /// Waits for committed batches and takes them all; nil once the writer is done and all are flushed.
-    private func nextFlush() -> [Unsynced]? {
-        syncLock.lock()
-        defer { syncLock.unlock() }
-        while toSync.isEmpty {
-            if writerDone { return nil }
-            syncLock.wait()
-        }
-        defer { toSync = [] }
-        return toSync
-    }
-
-    /// Keeps the committed events in memory for the dispatcher, within the handoff limits.
-    private func hand(_ batch: [Pending], _ sequences: [Int64], to state: inout State) {
-        for (pending, sequence) in zip(batch, sequences)
-        where state.committed.count < Self.handoffLimit
-            && state.committedBytes + pending.event.raw.count <= Self.handoffBytes
-        {
-            state.committed[sequence] = pending.event
-            state.committedOrder.append(sequence)
-            state.committedBytes += pending.event.raw.count
-        }
-    }
-
-    /// Records a durable batch and answers its appenders.
-    private func answer(_ batch: [Pending], _ sequences: [Int64], started: ContinuousClock.Instant) {
-        commitLatency.recordNanoseconds(Int64((ContinuousClock.now - started).nanoseconds))
-        batchSize.record(batch.count)
-        for (pending, sequence) in zip(batch, sequences) { pending.completion(.success(sequence)) }
-    }
-
-    private func failed(_ batch: [Pending], _ error: any Error, _ what: String = "journal commit failed") {
-        logger.error(
-            "\(what); the senders get an error and may retry",
-            metadata: ["error": "\(error)", "journal.batch": "\(batch.count)"])
-        for pending in batch { pending.completion(.failure(error)) }
     }
 }

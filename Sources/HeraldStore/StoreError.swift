@@ -1,20 +1,14 @@
-import Foundation
-
 /// Failures of the store, with enough context to act on them.
 public enum StoreError: Error, Sendable, CustomStringConvertible {
     /// The journal is shutting down and accepts no more events.
     case journalClosed
     /// A stored row could not be turned back into a domain value.
     case corruptRow(sequence: Int64, reason: String)
-    /// The write-ahead log could not be opened or flushed to disk.
-    case logFile(path: String, operation: String, errno: Int32)
 
     public var description: String {
         switch self {
         case .journalClosed: "the journal is closed (Herald is shutting down)"
         case .corruptRow(let sequence, let reason): "journal row \(sequence) cannot be read: \(reason)"
-        case .logFile(let path, let operation, let code):
-            "\(operation) \(path) failed: \(String(cString: strerror(code))) (errno \(code))"
         }
     }
 }
