@@ -157,6 +157,7 @@ public func buildServiceGroup(
                 metadata: [
                     "server.address": "\(configuration.server.host):\(channel.localAddress?.port ?? 0)",
                     "startup.ms": "\((ContinuousClock.now - started).milliseconds)",
+                    "journal.synchronous": "\(configuration.journal.synchronous.rawValue)",
                 ])
         },
         logger: logger

@@ -56,9 +56,13 @@ public struct AppDatabase: Sendable {
         // Set on the writer once the pool is open: the pool switches its writer to WAL and, with
         // it, to `synchronous = NORMAL` after `prepareDatabase` has run, which would silently drop
         // the fsync of every commit.
-        try pool.writeWithoutTransaction { db in
-            try db.execute(sql: fullSync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+        let expected = fullSync ? 2 : 1
+        let mode = try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = \(expected)")
+            return try Int.fetchOne(db, sql: "PRAGMA synchronous")
         }
+        // Read back: a silent change here loses acknowledged events on power loss.
+        guard mode == expected else { throw StoreError.synchronousNotApplied(expected: expected, found: mode) }
         return try AppDatabase(pool)
     }
 

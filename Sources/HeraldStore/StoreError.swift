@@ -4,11 +4,16 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case journalClosed
     /// A stored row could not be turned back into a domain value.
     case corruptRow(sequence: Int64, reason: String)
+    /// The connection that commits did not take the requested `PRAGMA synchronous` (2 = FULL, 1 = NORMAL).
+    case synchronousNotApplied(expected: Int, found: Int?)
 
     public var description: String {
         switch self {
         case .journalClosed: "the journal is closed (Herald is shutting down)"
         case .corruptRow(let sequence, let reason): "journal row \(sequence) cannot be read: \(reason)"
+        case .synchronousNotApplied(let expected, let found):
+            "the journal's writer runs with synchronous = \(found.map(String.init) ?? "unknown"), not \(expected) as "
+                + "configured; refusing to start rather than acknowledge events with less durability"
         }
     }
 }

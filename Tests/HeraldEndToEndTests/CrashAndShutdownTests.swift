@@ -69,6 +69,13 @@ import Testing
         let daemon = try DaemonProcess(directory: directory)
         try daemon.start()
         try await daemon.waitReady()
+        // The mode read back from the connection that commits (AppDatabase.open refuses a mismatch);
+        // the ready line may follow /readyz's first 200 by a moment.
+        let logged = ContinuousClock.now + .seconds(5)
+        while !daemon.log.contains("herald ready"), ContinuousClock.now < logged {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(daemon.log.contains("journal.synchronous=full"), "the default journal fsyncs every commit")
         let burst = try WebhookBurst(port: daemon.port, connections: 100, requestsPerConnection: 30)
         let firing = Task { await burst.run() }
         while burst.acknowledgedCount < 500 { try await Task.sleep(for: .milliseconds(2)) }
