@@ -27,22 +27,23 @@ enum EventInsert {
         var sequences: [Int64] = []
         sequences.reserveCapacity(events.count)
         for event in events {
-            let codes = [
-                event.id.bind(to: handle, at: 1),
-                event.receivedAt.timeIntervalSince1970.bind(to: handle, at: 2),
-                event.source.rawValue.bind(to: handle, at: 3),
-                event.kind.bind(to: handle, at: 4),
-                JSONText.array(event.paths).bind(to: handle, at: 5),
-                JSONText.array(event.previousPaths).bind(to: handle, at: 6),
-                event.media.jsonText.bind(to: handle, at: 7),
-                bind(event.user, handle, 8),
-                bind(event.player, handle, 9),
-                bind(event.ignoredReason, handle, 10),
-                bind(event.endpoint, handle, 11),
-                event.raw.bind(to: handle, at: 12),
-                bind(event.thumb, handle, 13),
-            ]
-            if let failed = codes.first(where: { $0 != SQLITE_OK }) { throw error(failed, db) }
+            // The first failing bind is reported; no array of result codes is built per row.
+            var failed = SQLITE_OK
+            func note(_ code: CInt) { if failed == SQLITE_OK { failed = code } }
+            note(event.id.bind(to: handle, at: 1))
+            note(event.receivedAt.timeIntervalSince1970.bind(to: handle, at: 2))
+            note(event.source.rawValue.bind(to: handle, at: 3))
+            note(event.kind.bind(to: handle, at: 4))
+            note(JSONText.array(event.paths).bind(to: handle, at: 5))
+            note(JSONText.array(event.previousPaths).bind(to: handle, at: 6))
+            note(event.media.jsonText.bind(to: handle, at: 7))
+            note(bind(event.user, handle, 8))
+            note(bind(event.player, handle, 9))
+            note(bind(event.ignoredReason, handle, 10))
+            note(bind(event.endpoint, handle, 11))
+            note(event.raw.bind(to: handle, at: 12))
+            note(bind(event.thumb, handle, 13))
+            if failed != SQLITE_OK { throw error(failed, db) }
             let code = sqlite3_step(handle)
             guard code == SQLITE_DONE else { throw error(code, db) }
             sequences.append(sqlite3_last_insert_rowid(db.sqliteConnection))

@@ -78,7 +78,7 @@ public final class JournalWriter: EventJournal {
         }
     }
 
-    /// Enqueues an event; `completion` runs on the writer's task once the commit holding it is on
+    /// Enqueues an event; `completion` runs on the writer's thread once the commit holding it is on
     /// disk, or at once with `StoreError.journalClosed` after `close()`. It must return quickly.
     public func append(_ event: Event, completion: @escaping @Sendable (Result<Int64, any Error>) -> Void) {
         let pending = Pending(event: event, completion: completion)
