@@ -87,10 +87,21 @@ public final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannel
     private var passedOutsideRead = false
     /// Where the journal's callbacks are handed to this connection's event loop.
     private var mailbox: LoopMailbox?
+    /// Where whole answers are written (see `respond`).
+    private var encoder: ChannelHandlerContext?
 
     public init(intake: WebhookIntake, recordDuration: DurationRecorder? = nil) {
         self.intake = intake
         self.recordDuration = recordDuration
+    }
+
+    public func handlerAdded(context: ChannelHandlerContext) {
+        // `HeraldHTTPChannel` adds this handler once NIO's HTTP/1 handlers are in place.
+        encoder = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
+    }
+
+    public func handlerRemoved(context: ChannelHandlerContext) {
+        encoder = nil  // a context of the same pipeline: not kept past it
     }
 
     private var isBlocked: Bool {
@@ -235,26 +246,43 @@ public final class WebhookChannelHandler: ChannelDuplexHandler, RemovableChannel
         resume(context: context)
     }
 
+    /// Writes an answer as the bytes of a whole HTTP/1 response, in one write and one flush.
+    ///
+    /// The bytes go out from the response encoder's context, so past it: an answer here is one
+    /// small buffer, where the head, body and end parts cost an allocation or two each on the way
+    /// through the encoder. The encoder keeps no state between responses that know their length,
+    /// so the router's answers on the same connection are unaffected, and order is kept because
+    /// both are written on this event loop in request order.
     private func respond(_ answer: WebhookIntake.Answer, _ reply: Reply, _ context: ChannelHandlerContext) {
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(4)
-        headers.add(name: "content-type", value: "application/json")
-        headers.add(name: "content-length", value: String(answer.body.count))
-        if answer.challenge { headers.add(name: "www-authenticate", value: Self.challenge) }
+        let status = HTTPResponseStatus(statusCode: Int(answer.status.code))
+        var bytes = context.channel.allocator.buffer(capacity: 192 + answer.body.count)
+        bytes.writeStaticString("HTTP/")
+        bytes.writeString(String(reply.version.major))
+        bytes.writeInteger(UInt8(ascii: "."))
+        bytes.writeString(String(reply.version.minor))
+        bytes.writeInteger(UInt8(ascii: " "))
+        bytes.writeString(String(status.code))
+        bytes.writeInteger(UInt8(ascii: " "))
+        bytes.writeString(status.reasonPhrase)
+        bytes.writeStaticString("\r\ncontent-type: application/json\r\ncontent-length: ")
+        bytes.writeString(String(answer.body.count))
+        if answer.challenge {
+            bytes.writeStaticString("\r\nwww-authenticate: ")
+            bytes.writeString(Self.challenge)
+        }
         if reply.closes {
-            headers.add(name: "connection", value: "close")
+            bytes.writeStaticString("\r\nconnection: close")
         } else if reply.version == .http1_0 {
-            headers.add(name: "connection", value: "keep-alive")
+            bytes.writeStaticString("\r\nconnection: keep-alive")
         }
-        let head = HTTPResponseHead(
-            version: reply.version, status: HTTPResponseStatus(statusCode: Int(answer.status.code)),
-            headers: headers)
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        if !answer.body.isEmpty {
-            context.write(
-                wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: answer.body)))), promise: nil)
+        bytes.writeStaticString("\r\n\r\n")
+        bytes.writeBytes(answer.body)
+        guard let encoder else {
+            // Not in a pipeline `HeraldHTTPChannel` built: there is no way to answer in HTTP.
+            context.close(promise: nil)
+            return
         }
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        encoder.writeAndFlush(NIOAny(bytes), promise: nil)
         recordDuration?(reply.route.pattern, answer.status.code, ContinuousClock.now - reply.started)
     }
 

@@ -107,6 +107,29 @@ import Testing
         #expect(journal.events.isEmpty)
     }
 
+    /// Answers are written as whole responses past NIO's encoder: the bytes a client reads must
+    /// still be a well-formed HTTP/1.1 response, with the length of the body that follows.
+    @Test func anAnswerIsAWellFormedResponse() async throws {
+        try await withServer(journal: journal) { port, _ in
+            let connection = try RawConnection(port: port)
+            try await connection.send(
+                Self.post("/hooks/sonarr", try Self.fixture("sonarr-v4-download.json"))
+                    + Self.post("/hooks/radarr", "{\"eventType\":"))
+            let responses = try await connection.responses(2)
+            let accepted = try #require(responses.first)
+            let lines = accepted.headers.components(separatedBy: "\r\n")
+            #expect(lines.first == "HTTP/1.1 202 Accepted")
+            #expect(
+                Set(lines.dropFirst())
+                    == ["content-type: application/json", "content-length: \(accepted.body.utf8.count)"])
+            let receipt = try JSONSerialization.jsonObject(with: Data(accepted.body.utf8)) as? [String: Any]
+            #expect(receipt?["status"] as? String == "accepted")
+            #expect(receipt?["kind"] as? String == "sonarr.download")
+            #expect(responses.last?.headers.hasPrefix("HTTP/1.1 400 Bad Request\r\n") == true)
+            #expect(responses.last?.body.hasPrefix("{\"error\":") == true)
+        }
+    }
+
     @Test func connectionCloseIsHonoured() async throws {
         try await withServer(journal: journal) { port, _ in
             let connection = try RawConnection(port: port)
