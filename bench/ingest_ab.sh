@@ -2,11 +2,11 @@
 # Webhook throughput and CPU per webhook of several herald binaries, side by side, alternating,
 # to compare builds.
 #
-#   [SYNCHRONOUS=normal] bench/ingest_ab.sh ROUNDS BINARY...
+#   [SYNCHRONOUS=normal] [CONNECTIONS=64] bench/ingest_ab.sh ROUNDS BINARY...
 #
 # Each round starts every binary on a fresh state directory (journal.synchronous: full, or
 # $SYNCHRONOUS), runs
-# `wrk -t2 -c64 -d10s` posting the Sonarr v4 download fixture to /hooks/sonarr, and stops it.
+# `wrk -t2 -c$CONNECTIONS -d10s` (64 unless set) posting the Sonarr v4 download fixture to /hooks/sonarr, and stops it.
 # CPU per webhook is the process's user + system time (from /proc/PID/stat, before and after)
 # ÷ requests: on this noisy two-core machine it separates two builds better than requests/s, which
 # also move with what else the host runs. Each round also prints how busy the whole machine was
@@ -33,7 +33,7 @@ for round in $(seq 1 "$rounds"); do
         scripts/wait-ready.sh "$port" 20
         before=$(awk '{print $14 + $15}' "/proc/$pid/stat")
         machine_before=$(head -1 /proc/stat)
-        out=$(BODY_FILE=samples/payloads/sonarr-v4-download.json wrk -t2 -c64 -d10s -s bench/post.lua \
+        out=$(BODY_FILE=samples/payloads/sonarr-v4-download.json wrk -t2 "-c${CONNECTIONS:-64}" -d10s -s bench/post.lua \
             "http://127.0.0.1:$port/hooks/sonarr")
         after=$(awk '{print $14 + $15}' "/proc/$pid/stat")
         machine_after=$(head -1 /proc/stat)
