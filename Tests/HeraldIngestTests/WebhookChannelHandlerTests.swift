@@ -165,6 +165,25 @@ import Testing
         #expect(journal.events.count == 2)
     }
 
+    /// A sender that hangs up while its event is journalled: the answer has nowhere to go, and
+    /// the server must drop it quietly (the event is kept) and go on serving.
+    @Test func aClientGoneBeforeItsAnswerLeavesTheServerServing() async throws {
+        let gated = GatedJournal()
+        let body = try Self.fixture("sonarr-v4-download.json")
+        try await withServer(journal: gated) { port, _ in
+            do {
+                let leaving = try RawConnection(port: port)
+                try await leaving.send(Self.post("/hooks/sonarr", body))
+                try await gated.waitForPending()
+            }  // closed here, its event still being journalled
+            try await Task.sleep(for: .milliseconds(100))
+            gated.release()
+            let next = try RawConnection(port: port)
+            try await next.send(Self.get("/fast"))
+            #expect(try await next.responses(1).map(\.status) == [200])
+        }
+    }
+
     @Test func gracefulShutdownAnswersTheRequestBeingJournalled() async throws {
         let gated = GatedJournal()
         let body = try Self.fixture("sonarr-v4-download.json")
