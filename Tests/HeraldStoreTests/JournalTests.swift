@@ -1,11 +1,12 @@
 import Foundation
 import GRDB
 import HeraldCore
-import HeraldStore
 import HeraldTestSupport
 import Logging
 import MetricsTestKit
 import Testing
+
+@testable import HeraldStore
 
 @Suite struct JournalTests {
     let directory: TemporaryDirectory
@@ -44,6 +45,54 @@ import Testing
         #expect(entries.last?.dispatchedAt == nil)
         let mode = try await reopened.writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
+    }
+
+    /// The journal binds rows on GRDB's cached statement directly, reusing it from row to row
+    /// (`EventInsert`): every column must hold exactly what GRDB's own path stores, with no value
+    /// of one row showing through in the next (a NULL after a value, a shorter text after a longer
+    /// one).
+    @Test func journalRowsStoreWhatGRDBsBindingsStore() async throws {
+        defer { directory.remove() }
+        let database = try AppDatabase.open(path: path)
+        let full = Event(
+            source: .generic, kind: "generic.ping", paths: ["/a \"quoted\"\n/é", "/b\\c"], previousPaths: ["/old"],
+            media: MediaInfo(type: .episode, title: "T\tx", show: "Show", season: 2, episodes: [3, 4]),
+            user: "ünï", player: "p", ignoredReason: "why", endpoint: "hook-name", raw: Data([0, 1, 2, 255]),
+            thumb: Data([9, 8]))
+        let bare = Event(source: .sonarr, kind: "", raw: Data("{}".utf8))
+        let events = [full, bare, full, sample(7)]
+        let columns = """
+            id, received_at, source, kind, paths, previous_paths, media, user, player, ignored_reason, endpoint, raw, thumb
+            """
+        let read =
+            "SELECT \(columns), "
+            + columns.split(separator: ",").map { "typeof(\($0.trimmingCharacters(in: .whitespacesAndNewlines)))" }
+            .joined(separator: ", ")
+        let journalled = try await database.appendEvents(events)
+        let viaGRDB = try await database.writer.write { db in
+            try events.map { event in
+                try db.execute(
+                    sql: EventInsert.sql,
+                    arguments: [
+                        event.id, event.receivedAt.timeIntervalSince1970, event.source.rawValue, event.kind,
+                        JSONText.array(event.paths), JSONText.array(event.previousPaths), event.media.jsonText,
+                        event.user, event.player, event.ignoredReason, event.endpoint, event.raw, event.thumb,
+                    ])
+                return db.lastInsertedRowID
+            }
+        }
+        let (ours, theirs) = try database.writer.read { db in
+            (
+                try journalled.map {
+                    try Row.fetchOne(db, sql: read + " FROM event WHERE sequence = ?", arguments: [$0])
+                },
+                try viaGRDB.map { try Row.fetchOne(db, sql: read + " FROM event WHERE sequence = ?", arguments: [$0]) }
+            )
+        }
+        #expect(ours.count == 4)
+        #expect(ours == theirs)
+        #expect(ours[1]?["user"] as String? == nil, "no value of the row before shows through")
+        try database.close()
     }
 
     /// GRDB's pool turns its writer to `synchronous = NORMAL` after the connection is prepared;
