@@ -41,10 +41,10 @@ def get_status(port, path, method="GET", body=None):
         return None
 
 
-def rss_kib(pid):
+def rss_kib(pid, field="VmRSS"):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1])
     return 0
 
@@ -140,10 +140,12 @@ def main():
             r["errors"].append(errors)
             r["p99_after"].append(hey(server.port, paths[server.name], args.seconds)[1])
             r["loaded_rss"].append(rss_kib(server.proc.pid) / 1024)
+            anon, mapped = rss_kib(server.proc.pid, "RssAnon") / 1024, rss_kib(server.proc.pid, "RssFile") / 1024
             server.stop()
             rates = ", ".join(f"c{c} {sweep[server.name][c][-1]:.0f}" for c in counts)
             print(f"round {round_number + 1} {server.name}: req/s {rates}; p99 {p99:.2f} ms at {rate:.0f} req/s, "
-                  f"p99 after flood {r['p99_after'][-1]:.2f} ms, idle {r['idle_rss'][-1]:.1f} MiB, "
+                  f"p99 after flood {r['p99_after'][-1]:.2f} ms, RSS after the load {r['loaded_rss'][-1]:.1f} MiB "
+                  f"({anon:.1f} anonymous, {mapped:.1f} file-backed), idle {r['idle_rss'][-1]:.1f} MiB, "
                   f"ready {r['ready_ms'][-1]:.0f} ms, responses {codes}", flush=True)
     journalled = subprocess.run([os.path.abspath(args.herald), "events", "--config", f"{work}/herald.yml",
                                  "--limit", "1"], capture_output=True, text=True).stdout.split("#")[1].split()[0]

@@ -17,6 +17,12 @@ public struct RetentionReport: Sendable, Equatable {
 }
 
 extension AppDatabase {
+    /// The oldest dispatched events, oldest first: a retention pass reads them until the first
+    /// one received after its cutoff.
+    static let pruneCandidatesSQL = """
+        SELECT sequence, received_at FROM event WHERE sequence <= ? ORDER BY sequence LIMIT ?
+        """
+
     /// Deletes what is older than `cutoff` and finished: dispatched events (the oldest ones, up
     /// to the first received after the cutoff: the journal is in arrival order), scans that were issued,
     /// failed or dropped, and deliveries that were sent, died or expired. Pending work is kept
@@ -25,16 +31,31 @@ extension AppDatabase {
     public func prune(before cutoff: Date, slice: Int = 5_000) async throws -> RetentionReport {
         var report = RetentionReport()
         let time = cutoff.timeIntervalSince1970
+        while true {
+            let deleted = try await writer.write { db in
+                // Read the candidates one by one up to the first recent one, then delete by one
+                // sequence range: a pass reads only the rows it deletes and the one after. (A single
+                // DELETE with the watermark and the cutoff as two conditions ranged over the first and
+                // tested the second row by row: every hourly pass read the whole journal, and mapped
+                // 256 MiB of it into the process.)
+                let candidates = try Row.fetchCursor(
+                    db.cachedStatement(sql: Self.pruneCandidatesSQL),
+                    arguments: [try Self.dispatchedThrough(db), slice])
+                var end: Int64?
+                while let row = try candidates.next() {
+                    let sequence: Int64 = row[0]
+                    let receivedAt: Double = row[1]
+                    if receivedAt >= time { break }
+                    end = sequence + 1
+                }
+                guard let end else { return 0 }
+                try db.cachedStatement(sql: "DELETE FROM event WHERE sequence < ?").execute(arguments: [end])
+                return db.changesCount
+            }
+            report.events += deleted
+            if deleted < slice { break }
+        }
         let statements: [(WritableKeyPath<RetentionReport, Int>, String)] = [
-            (
-                \.events,
-                """
-                DELETE FROM event WHERE sequence IN (SELECT sequence FROM event
-                WHERE sequence <= (SELECT IFNULL(MAX(last_sequence), 0) FROM event_dispatch)
-                AND sequence < IFNULL((SELECT sequence FROM event WHERE received_at >= ? ORDER BY sequence LIMIT 1),
-                9223372036854775807) ORDER BY sequence LIMIT ?)
-                """
-            ),
             (
                 \.scans,
                 """

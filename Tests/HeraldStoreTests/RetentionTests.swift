@@ -1,11 +1,34 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import HeraldCore
-import HeraldStore
 import Testing
+
+@testable import HeraldStore
 
 @Suite struct RetentionTests {
     let t0 = Date(timeIntervalSince1970: 1_795_000_000)
+
+    /// The hourly pass reads the journal only up to the first event it keeps, so its cost does not
+    /// grow with the journal (it once read every row of it, each time).
+    @Test(arguments: [200, 2_000])
+    func aPassThatKeepsEverythingReadsOneRow(events count: Int) async throws {
+        let database = try AppDatabase.inMemory()
+        let events = (0..<count).map {
+            Event(receivedAt: t0.addingTimeInterval(Double($0)), source: .fs, kind: "fs.created")
+        }
+        _ = try await database.appendEvents(events)
+        _ = try await database.dispatchPending(limit: count, now: t0) { _, _ in }
+        #expect(try await database.prune(before: t0.addingTimeInterval(-1)).events == 0)
+        let steps = try await database.writer.write { db in
+            sqlite3_stmt_status(
+                try db.cachedStatement(sql: AppDatabase.pruneCandidatesSQL).sqliteStatement,
+                SQLITE_STMTSTATUS_VM_STEP, 0)
+        }
+        #expect(steps > 0, "the pass read its candidates with this statement")
+        #expect(steps < 60, "SQLite steps for one row and the seek to it, not one per event")
+        #expect(try await database.eventCount() == count)
+    }
 
     @Test func onlyFinishedWorkOlderThanTheCutoffIsDeleted() async throws {
         let database = try AppDatabase.inMemory()
