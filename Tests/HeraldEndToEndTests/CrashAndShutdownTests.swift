@@ -84,6 +84,10 @@ import Testing
         await firing.value
         #expect(try await daemon.waitExit(timeout: .seconds(15)) == 0)
         #expect(ContinuousClock.now - signalled < .seconds(12), "shutdown is bounded by shutdown_timeout")
+        let log = try? FileManager.default.attributesOfItem(atPath: daemon.databasePath + "-wal")
+        #expect(
+            (log?[.size] as? Int ?? 0) == 0,
+            "a clean stop leaves the journal whole in the database file (a copy of it is a backup)")
         let journalled = try await Self.journalledMarkers(daemon.databasePath)
         #expect(burst.acknowledgedMarkers.allSatisfy { journalled[$0] == 1 })
         #expect(daemon.log.contains("journal flushed and database closed"))
