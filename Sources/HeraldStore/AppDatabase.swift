@@ -83,13 +83,20 @@ public struct AppDatabase: Sendable {
     /// writer is not the last connection, and read-only readers cannot write the file): a stopped
     /// Herald then left up to a second of webhooks, hundreds of MiB after a burst, in the log
     /// beside the database, where a backup copying `herald.sqlite` alone would miss them and the
-    /// next start had to read them back. A failed checkpoint loses nothing (the log is kept and
-    /// read at the next start); it is reported once the database is closed.
+    /// next start had to read them back. A checkpoint that fails (another process reading the
+    /// journal for over a second) loses nothing: the log is kept and read at the next start, and
+    /// `StoreError.logKeptAtClose` says so once the database is closed.
     public func close() throws {
         if let pool = writer as? DatabasePool {
-            let emptied = Result { try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) } }
+            let emptied = Result {
+                try pool.writeWithoutTransaction { db in
+                    // Emptying the log waits for readers to finish; a stop waits a second at most.
+                    try db.execute(sql: "PRAGMA busy_timeout = 1000")
+                    _ = try db.checkpoint(.truncate)
+                }
+            }
             try pool.close()
-            try emptied.get()
+            if case .failure(let error) = emptied { throw StoreError.logKeptAtClose(reason: "\(error)") }
         } else if let queue = writer as? DatabaseQueue {
             try queue.close()
         }

@@ -6,6 +6,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case corruptRow(sequence: Int64, reason: String)
     /// The connection that commits did not take the requested `PRAGMA synchronous` (2 = FULL, 1 = NORMAL).
     case synchronousNotApplied(expected: Int, found: Int?)
+    /// The write-ahead log could not be copied into the database when it was closed.
+    case logKeptAtClose(reason: String)
 
     public var description: String {
         switch self {
@@ -14,6 +16,9 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .synchronousNotApplied(let expected, let found):
             "the journal's writer runs with synchronous = \(found.map(String.init) ?? "unknown"), not \(expected) as "
                 + "configured; refusing to start rather than acknowledge events with less durability"
+        case .logKeptAtClose(let reason):
+            "the write-ahead log was not copied into the database at close (\(reason)); nothing is lost: it stays "
+                + "beside the database and is read at the next start, but back up both files until then"
         }
     }
 }

@@ -95,6 +95,39 @@ import Testing
         try database.close()
     }
 
+    /// Closing copies the log into the database and empties it; when another process keeps
+    /// reading, the log stays, nothing is lost, and the error says so.
+    @Test func closingEmptiesTheLogOrSaysWhyItKeptIt() async throws {
+        defer { directory.remove() }
+        let first = try AppDatabase.open(path: path)
+        _ = try await first.appendEvents([sample(1)])
+        try first.close()
+        let size = { (try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? Int ?? 0 }
+        #expect(size() == 0, "the journal is whole in the database file")
+
+        let second = try AppDatabase.open(path: path)
+        _ = try await second.appendEvents([sample(2)])
+        var readerConfiguration = Configuration()
+        readerConfiguration.allowsUnsafeTransactions = true  // a read left open across accesses
+        let reader = try DatabaseQueue(path: path, configuration: readerConfiguration)
+        try await reader.writeWithoutTransaction { db in
+            try db.execute(sql: "BEGIN")
+            _ = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event")
+        }
+        #expect {
+            try second.close()
+        } throws: { error in
+            guard case StoreError.logKeptAtClose = error else { return false }
+            return "\(error)".contains("nothing is lost")
+        }
+        #expect(size() > 0, "the log stays beside the database")
+        try await reader.writeWithoutTransaction { db in try db.execute(sql: "COMMIT") }
+        try reader.close()
+        let reopened = try AppDatabase.open(path: path)
+        #expect(try await reopened.eventCount() == 2)
+        try reopened.close()
+    }
+
     /// GRDB's pool turns its writer to `synchronous = NORMAL` after the connection is prepared;
     /// `fullSync` must still leave the connection that commits webhooks fsyncing every commit.
     @Test(arguments: [(true, 2), (false, 1)])
