@@ -12,7 +12,7 @@ import Testing
         let port = plex.port
         let client = LivePlexClient(
             http: HTTPClient.shared,
-            settings: PlexServerSettings(name: "home", url: plex.url, token: Secret(plex.token), timeout: .seconds(1)))
+            settings: PlexServerSettings(name: "home", url: plex.url, token: Secret(plex.token), timeout: .seconds(10)))
         #expect(try await client.refresh(section: "1", folder: "/a") == 200)
         await plex.stop()
         await #expect(throws: PlexError.self) { try await client.refresh(section: "1", folder: "/a") }

@@ -8,11 +8,13 @@ import NIOHTTP1
 import Testing
 
 @Suite(.serialized) struct LivePlexClientTests {
-    func client(_ plex: FakePlexServer, token: String? = nil) -> LivePlexClient {
+    /// A client of the fake. The timeout is generous: the suite runs beside load tests on two
+    /// cores, and only the test of a slow server wants a short one.
+    func client(_ plex: FakePlexServer, token: String? = nil, timeout: Duration = .seconds(10)) -> LivePlexClient {
         LivePlexClient(
             http: HTTPClient.shared,
             settings: PlexServerSettings(
-                name: "home", url: plex.url, token: Secret(token ?? plex.token), timeout: .milliseconds(500)))
+                name: "home", url: plex.url, token: Secret(token ?? plex.token), timeout: timeout))
     }
 
     @Test func readsSectionsFromTheDocumentedBody() async throws {
@@ -46,7 +48,9 @@ import Testing
         plex.setMode(.status(524))
         #expect(try await client(plex).refresh(section: "2", folder: "/x") == 524)
         plex.setMode(.slow(.seconds(2)))
-        await #expect(throws: PlexError.self) { try await client(plex).refresh(section: "2", folder: "/x") }
+        await #expect(throws: PlexError.self) {
+            try await client(plex, timeout: .milliseconds(500)).refresh(section: "2", folder: "/x")
+        }
         await plex.stop()
         do {
             _ = try await client(plex).refresh(section: "2", folder: "/x")
