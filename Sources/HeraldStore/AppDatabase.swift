@@ -22,6 +22,9 @@ public struct AppDatabase: Sendable {
         }
     }
 
+    /// The page size of a new database file, in bytes.
+    static let pageSize = 16_384
+
     /// Opens the database file in WAL mode.
     ///
     /// - Parameters:
@@ -46,8 +49,10 @@ public struct AppDatabase: Sendable {
             // A new file gets 16 KiB pages: a webhook's row (its raw body, ~2 KiB for an *arr
             // import) is alone on a 4 KiB page, so every event wrote a page to the log and another
             // at the checkpoint; six to a page, the journal writes half the bytes in a quarter of the
-            // frames. Existing files keep their size (it is fixed once the file has tables).
-            try db.execute(sql: "PRAGMA page_size = 16384")
+            // frames. (8 KiB pages write 14 % fewer bytes per webhook but cost more CPU in large
+            // commits: BENCHMARKS.md, session 9.) Existing files keep their size (it is fixed once
+            // the file has tables).
+            try db.execute(sql: "PRAGMA page_size = \(Self.pageSize)")
             if backgroundCheckpoints { try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
             // Reads map the file instead of copying each page through a system call.
             try db.execute(sql: "PRAGMA mmap_size = 268435456")

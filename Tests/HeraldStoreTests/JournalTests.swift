@@ -128,6 +128,28 @@ import Testing
         try reopened.close()
     }
 
+    /// A new journal gets the page size chosen for webhook rows; an existing file keeps its own
+    /// (SQLite fixes it once the file has tables), so opening an older journal changes nothing.
+    @Test func aNewJournalGetsItsPageSizeAndAnOldOneKeepsIts() async throws {
+        defer { directory.remove() }
+        let fresh = try AppDatabase.open(path: path)
+        #expect(
+            try await fresh.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } == AppDatabase.pageSize)
+        try fresh.close()
+
+        let olderPath = directory.path + "/older.sqlite"
+        let older = try DatabaseQueue(path: olderPath)
+        try await older.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA page_size = 4096")  // SQLite's default: journals made before 2026-12-04
+            try db.execute(sql: "CREATE TABLE kept (x)")
+        }
+        try older.close()
+        let reopened = try AppDatabase.open(path: olderPath)
+        #expect(try await reopened.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } == 4096)
+        _ = try await reopened.appendEvents([sample(1)])
+        try reopened.close()
+    }
+
     /// GRDB's pool turns its writer to `synchronous = NORMAL` after the connection is prepared;
     /// `fullSync` must still leave the connection that commits webhooks fsyncing every commit.
     @Test(arguments: [(true, 2), (false, 1)])
