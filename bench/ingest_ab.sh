@@ -5,8 +5,8 @@
 #   [SYNCHRONOUS=normal] [CONNECTIONS=64] bench/ingest_ab.sh ROUNDS BINARY...
 #
 # Each round starts every binary on a fresh state directory (journal.synchronous: full, or
-# $SYNCHRONOUS), runs
-# `wrk -t2 -c$CONNECTIONS -d10s` (64 unless set) posting the Sonarr v4 download fixture to /hooks/sonarr, and stops it.
+# $SYNCHRONOUS), runs `wrk -t2 -c$CONNECTIONS -d10s` (64 connections unless set) posting the
+# Sonarr v4 download fixture to /hooks/sonarr, and stops it.
 # CPU per webhook is the process's user + system time (from /proc/PID/stat, before and after)
 # ÷ requests: on this noisy two-core machine it separates two builds better than requests/s, which
 # also move with what else the host runs. Each round also prints how busy the whole machine was

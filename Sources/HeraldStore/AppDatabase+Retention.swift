@@ -31,52 +31,34 @@ extension AppDatabase {
     public func prune(before cutoff: Date, slice: Int = 5_000) async throws -> RetentionReport {
         var report = RetentionReport()
         let time = cutoff.timeIntervalSince1970
-        while true {
-            let deleted = try await writer.write { db in
-                // Read the candidates one by one up to the first recent one, then delete by one
-                // sequence range: a pass reads only the rows it deletes and the one after. (A single
-                // DELETE with the watermark and the cutoff as two conditions ranged over the first and
-                // tested the second row by row: every hourly pass read the whole journal, and mapped
-                // 256 MiB of it into the process.)
-                let candidates = try Row.fetchCursor(
-                    db.cachedStatement(sql: Self.pruneCandidatesSQL),
-                    arguments: [try Self.dispatchedThrough(db), slice])
-                var end: Int64?
-                while let row = try candidates.next() {
-                    let sequence: Int64 = row[0]
-                    let receivedAt: Double = row[1]
-                    if receivedAt >= time { break }
-                    end = sequence + 1
-                }
-                guard let end else { return 0 }
-                try db.cachedStatement(sql: "DELETE FROM event WHERE sequence < ?").execute(arguments: [end])
+        func deleting(_ sql: String) -> @Sendable (Database) throws -> Int {
+            { db in
+                try db.execute(sql: sql, arguments: [time, slice])
                 return db.changesCount
             }
-            report.events += deleted
-            if deleted < slice { break }
         }
-        let statements: [(WritableKeyPath<RetentionReport, Int>, String)] = [
+        let passes: [(WritableKeyPath<RetentionReport, Int>, @Sendable (Database) throws -> Int)] = [
+            (\.events, { db in try Self.deleteOldEvents(before: time, slice: slice, db) }),
             (
                 \.scans,
-                """
-                DELETE FROM scan_request WHERE id IN (SELECT id FROM scan_request WHERE status != 'pending'
-                AND first_seen < ? LIMIT ?)
-                """
+                deleting(
+                    """
+                    DELETE FROM scan_request WHERE id IN (SELECT id FROM scan_request WHERE status != 'pending'
+                    AND first_seen < ? LIMIT ?)
+                    """)
             ),
             (
                 \.deliveries,
-                """
-                DELETE FROM delivery WHERE id IN (SELECT id FROM delivery WHERE state IN ('sent', 'dead', 'expired')
-                AND finished_at < ? LIMIT ?)
-                """
+                deleting(
+                    """
+                    DELETE FROM delivery WHERE id IN (SELECT id FROM delivery WHERE state IN ('sent', 'dead', 'expired')
+                    AND finished_at < ? LIMIT ?)
+                    """)
             ),
         ]
-        for (field, sql) in statements {
+        for (field, pass) in passes {
             while true {
-                let deleted = try await writer.write { db in
-                    try db.execute(sql: sql, arguments: [time, slice])
-                    return db.changesCount
-                }
+                let deleted = try await writer.write(pass)
                 report[keyPath: field] += deleted
                 if deleted < slice { break }
             }
@@ -90,5 +72,27 @@ extension AppDatabase {
                     """)
         }
         return report
+    }
+
+    /// Deletes up to `slice` of the oldest dispatched events, stopping at the first one received
+    /// at or after `time`; returns how many.
+    ///
+    /// The candidates are read one by one up to the first one kept, then deleted by one sequence
+    /// range: a pass reads only the rows it deletes and the one after. (A single DELETE with the
+    /// watermark and the cutoff as two conditions ranged over the first and tested the second row
+    /// by row: every hourly pass read the whole journal, and mapped 256 MiB of it into the process.)
+    private static func deleteOldEvents(before time: Double, slice: Int, _ db: Database) throws -> Int {
+        let candidates = try Row.fetchCursor(
+            db.cachedStatement(sql: pruneCandidatesSQL), arguments: [try dispatchedThrough(db), slice])
+        var end: Int64?
+        while let row = try candidates.next() {
+            let sequence: Int64 = row[0]
+            let receivedAt: Double = row[1]
+            if receivedAt >= time { break }
+            end = sequence + 1
+        }
+        guard let end else { return 0 }
+        try db.cachedStatement(sql: "DELETE FROM event WHERE sequence < ?").execute(arguments: [end])
+        return db.changesCount
     }
 }
