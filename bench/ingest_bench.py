@@ -11,6 +11,9 @@ Measures, for each server, over several alternating rounds:
   * latency at a steady 1,000 requests/s: hey, 20 workers x 50 req/s, p50/p99, measured twice: on the
     freshly started server, and again right after the throughput flood (Herald is then still copying
     the flood's write-ahead log into the database in the background);
+  * CPU per request at each count: the server process's user + system time over the wrk run
+    divided by the requests it answered (wrk shares the two cores, so this separates how much
+    each server spends per webhook from how busy the machine was);
   * idle resident memory (VmRSS) after start, and after the load;
   * start to ready: from exec until /readyz (Herald) or the hook (webhook) answers 200.
 Herald runs with journal.synchronous=full: every acknowledged webhook is fsynced (group commit);
@@ -49,6 +52,13 @@ def rss_kib(pid, field="VmRSS"):
     return 0
 
 
+def cpu_seconds(pid):
+    """User + system CPU time of a process so far (fields 14 and 15 of /proc/PID/stat)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Server:
     def __init__(self, name, argv, ready_path, ready_method, port, cwd):
         self.name, self.argv, self.ready_path, self.ready_method = name, argv, ready_path, ready_method
@@ -75,8 +85,9 @@ def wrk(port, path, seconds, connections):
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", "bench/post.lua", f"http://127.0.0.1:{port}{path}"],
         capture_output=True, text=True, check=True, env={**os.environ, "BODY_FILE": FIXTURE}).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return rps, int(errors.group(1)) if errors else 0
+    return rps, requests, int(errors.group(1)) if errors else 0
 
 
 def hey(port, path, seconds):
@@ -122,6 +133,7 @@ def main():
     results = {s.name: {"ready_ms": [], "idle_rss": [], "errors": [], "p50": [], "p99": [],
                         "steady_rate": [], "loaded_rss": [], "p99_after": []} for s in (herald, webhook)}
     sweep = {s.name: {c: [] for c in counts} for s in (herald, webhook)}
+    cpu = {s.name: {c: [] for c in counts} for s in (herald, webhook)}
     for round_number in range(args.rounds):
         for server in (herald, webhook) if round_number % 2 == 0 else (webhook, herald):
             r = results[server.name]
@@ -134,7 +146,9 @@ def main():
             r["steady_rate"].append(rate)
             errors = 0
             for connections in counts:
-                rps, failed = wrk(server.port, paths[server.name], args.seconds, connections)
+                before = cpu_seconds(server.proc.pid)
+                rps, requests, failed = wrk(server.port, paths[server.name], args.seconds, connections)
+                cpu[server.name][connections].append((cpu_seconds(server.proc.pid) - before) / requests * 1e6)
                 sweep[server.name][connections].append(rps)
                 errors += failed
             r["errors"].append(errors)
@@ -142,8 +156,8 @@ def main():
             r["loaded_rss"].append(rss_kib(server.proc.pid) / 1024)
             anon, mapped = rss_kib(server.proc.pid, "RssAnon") / 1024, rss_kib(server.proc.pid, "RssFile") / 1024
             server.stop()
-            rates = ", ".join(f"c{c} {sweep[server.name][c][-1]:.0f}" for c in counts)
-            print(f"round {round_number + 1} {server.name}: req/s {rates}; p99 {p99:.2f} ms at {rate:.0f} req/s, "
+            rates = ", ".join(f"c{c} {sweep[server.name][c][-1]:.0f} ({cpu[server.name][c][-1]:.1f} µs)" for c in counts)
+            print(f"round {round_number + 1} {server.name}: req/s (CPU per request) {rates}; p99 {p99:.2f} ms at {rate:.0f} req/s, "
                   f"p99 after flood {r['p99_after'][-1]:.2f} ms, RSS after the load {r['loaded_rss'][-1]:.1f} MiB "
                   f"({anon:.1f} anonymous, {mapped:.1f} file-backed), idle {r['idle_rss'][-1]:.1f} MiB, "
                   f"ready {r['ready_ms'][-1]:.0f} ms, responses {codes}", flush=True)
@@ -162,6 +176,9 @@ def main():
     hb, wb = rate["herald"][best["herald"]], rate["webhook"][best["webhook"]]
     print(f"| **throughput, each at its best count** (Herald c{best['herald']}, webhook c{best['webhook']}), req/s "
           f"| **{hb:.0f}** | **{wb:.0f}** | **{hb / wb:.2f}x** |")
+    for c in counts:
+        hc, wc = (statistics.median(cpu[name][c]) for name in ("herald", "webhook"))
+        print(f"| server CPU per request, wrk -t2 -c{c}, µs | {hc:.1f} | {wc:.1f} | {hc / wc:.2f}x |")
     print(f"| p50 latency at steady ~1,000 req/s, ms | {h['p50']:.2f} | {w['p50']:.2f} | |")
     print(f"| p99 latency at steady ~1,000 req/s, ms | {h['p99']:.2f} | {w['p99']:.2f} | |")
     print(f"| p99 latency at steady ~1,000 req/s right after the flood, ms | {h['p99_after']:.2f} | {w['p99_after']:.2f} | |")
