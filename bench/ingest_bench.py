@@ -44,12 +44,15 @@ def get_status(port, path, method="GET", body=None):
         return None
 
 
-def rss_kib(pid, field="VmRSS"):
+def rss_mib(pid, *fields):
+    """The named memory fields of /proc/PID/status (VmRSS, RssAnon, ...), in MiB, from one read of it."""
+    values = dict.fromkeys(fields, 0)
     with open(f"/proc/{pid}/status") as f:
         for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    return 0
+            name = line.split(":", 1)[0]
+            if name in values:
+                values[name] = int(line.split()[1]) / 1024
+    return tuple(values[name] for name in fields)
 
 
 def cpu_seconds(pid):
@@ -139,7 +142,7 @@ def main():
             r = results[server.name]
             r["ready_ms"].append(server.start())
             time.sleep(2)
-            r["idle_rss"].append(rss_kib(server.proc.pid) / 1024)
+            r["idle_rss"].append(rss_mib(server.proc.pid, "VmRSS")[0])
             p50, p99, rate, codes = hey(server.port, paths[server.name], args.seconds)
             r["p50"].append(p50)
             r["p99"].append(p99)
@@ -153,8 +156,8 @@ def main():
                 errors += failed
             r["errors"].append(errors)
             r["p99_after"].append(hey(server.port, paths[server.name], args.seconds)[1])
-            r["loaded_rss"].append(rss_kib(server.proc.pid) / 1024)
-            anon, mapped = rss_kib(server.proc.pid, "RssAnon") / 1024, rss_kib(server.proc.pid, "RssFile") / 1024
+            loaded, anon, mapped = rss_mib(server.proc.pid, "VmRSS", "RssAnon", "RssFile")
+            r["loaded_rss"].append(loaded)
             server.stop()
             rates = ", ".join(f"c{c} {sweep[server.name][c][-1]:.0f} ({cpu[server.name][c][-1]:.1f} µs)" for c in counts)
             print(f"round {round_number + 1} {server.name}: req/s (CPU per request) {rates}; p99 {p99:.2f} ms at {rate:.0f} req/s, "

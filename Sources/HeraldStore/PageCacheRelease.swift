@@ -13,16 +13,16 @@
 /// file grew by since the last pass, except its last `keep` bytes, where the tree's right edge
 /// (the pages the next commits touch) lives. Pages Herald did not write (the file as it was
 /// when the daemon started) are left alone. Pure: the caller reads the size and drops the range.
-public struct PageCacheRelease: Sendable, Equatable {
+struct PageCacheRelease: Sendable {
     /// Bytes at the end of the file that stay cached.
-    public let keep: Int64
+    let keep: Int64
     /// Everything before this offset has been released (or predates the daemon).
-    public private(set) var releasedThrough: Int64
+    private(set) var releasedThrough: Int64
 
     /// - Parameters:
     ///   - initialSize: The file's size when the daemon opened it; nothing before it is released.
     ///   - keep: Bytes at the end of the file left cached.
-    public init(initialSize: Int64, keep: Int64 = 8 << 20) {
+    init(initialSize: Int64, keep: Int64 = 8 << 20) {
         self.keep = max(0, keep)
         releasedThrough = max(0, initialSize)
     }
@@ -31,7 +31,7 @@ public struct PageCacheRelease: Sendable, Equatable {
     ///
     /// A file that shrank below the mark (a `VACUUM` by hand) moves the mark back to its new end,
     /// so what is appended next is released again.
-    public mutating func range(forFileSize size: Int64) -> Range<Int64>? {
+    mutating func range(forFileSize size: Int64) -> Range<Int64>? {
         guard size >= releasedThrough else {
             releasedThrough = max(0, size)
             return nil
