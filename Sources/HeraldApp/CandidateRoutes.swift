@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HeraldConfig
 import HeraldCore
+import HeraldIngest
 import HeraldStore
 import Hummingbird
 import NIOCore
@@ -20,19 +21,19 @@ struct CandidateRoutes: Sendable {
     /// Wakes the action pass (an approval may make something due now).
     let wake: @Sendable () -> Void
 
-    func register(on router: Router<BasicRequestContext>) {
-        router.get("/api/candidates") { request, _ in await self.list(request) }
-        router.post("/api/candidates/{verb}") { request, context in
+    /// Adds the routes to the API group (behind the token).
+    func register(on api: RouterGroup<HeraldRequestContext>) {
+        api.get("candidates") { request, _ in await self.list(request) }
+        api.post("candidates/{verb}") { request, context in
             await self.change(request, verb: context.parameters.get("verb") ?? "", context: context)
         }
-        router.get("/api/cleanup/actions") { request, _ in await self.actionList(request) }
-        router.post("/api/cleanup/actions/{id}/restore") { request, context in
+        api.get("cleanup/actions") { request, _ in await self.actionList(request) }
+        api.post("cleanup/actions/{id}/restore") { request, context in
             await self.restore(request, id: context.parameters.get("id", as: Int64.self))
         }
     }
 
     private func list(_ request: Request) async -> Response {
-        if let refusal = OperationsRoutes.refusal(request, configuration: configuration) { return refusal }
         let query = request.uri.queryParameters
         let state = query.get("state")
         if let state, CandidateState(rawValue: state) == nil {
@@ -47,8 +48,7 @@ struct CandidateRoutes: Sendable {
         }
     }
 
-    private func change(_ request: Request, verb: String, context: BasicRequestContext) async -> Response {
-        if let refusal = OperationsRoutes.refusal(request, configuration: configuration) { return refusal }
+    private func change(_ request: Request, verb: String, context: HeraldRequestContext) async -> Response {
         guard ["approve", "keep", "postpone"].contains(verb) else {
             return OperationsRoutes.json(.notFound, ["error": "no such action '\(verb)': approve, keep or postpone"])
         }
@@ -94,7 +94,6 @@ struct CandidateRoutes: Sendable {
     }
 
     private func actionList(_ request: Request) async -> Response {
-        if let refusal = OperationsRoutes.refusal(request, configuration: configuration) { return refusal }
         let limit = request.uri.queryParameters.get("limit").flatMap(Int.init) ?? 100
         guard (1...1000).contains(limit) else {
             return OperationsRoutes.json(.badRequest, ["error": "limit must be 1 to 1000"])
@@ -108,7 +107,6 @@ struct CandidateRoutes: Sendable {
     }
 
     private func restore(_ request: Request, id: Int64?) async -> Response {
-        if let refusal = OperationsRoutes.refusal(request, configuration: configuration) { return refusal }
         guard let id else { return OperationsRoutes.json(.badRequest, ["error": "the action id must be a number"]) }
         do {
             switch try await actions.restore(id: id) {

@@ -7,7 +7,9 @@ import HeraldNotify
 import HeraldPlex
 import HeraldStore
 import Hummingbird
+import HummingbirdCore
 import Logging
+import NIOCore
 import Prometheus
 import ServiceLifecycle
 import UnixSignals
@@ -69,14 +71,14 @@ public func buildServiceGroup(
     let readiness = Readiness()
     let notifier = SystemdNotifier(environment: environment)
 
-    let router = Router(context: BasicRequestContext.self)
-    let requestMetrics = RequestMetricsMiddleware(factory: metrics)
-    router.add(middleware: requestMetrics)
+    let router = Router(context: HeraldRequestContext.self)
+    router.add(middleware: RequestMetricsMiddleware(factory: metrics))
+    let api = router.group("api").add(middleware: APITokenMiddleware(configuration: running))
     let intake = WebhookIntake(
         journal: journal, settings: ingest, metrics: IngestMetrics(factory: metrics), logger: logger)
     WebhookRoutes(intake: intake).register(on: router)
     OperationsRoutes(database: database, readiness: readiness, registry: registry, configuration: running)
-        .register(on: router)
+        .register(on: router, api: api)
 
     for rule in configuration.cleanupRules where !rule.dryRun && rule.enabled {
         logger.notice(
@@ -138,15 +140,13 @@ public func buildServiceGroup(
     }
     CandidateRoutes(
         database: database, actions: cleanupActions, configuration: running, wake: { cleanupWake.wake() }
-    ).register(on: router)
+    ).register(on: api)
 
     let server = Application(
         router: router,
-        server: .herald {
-            WebhookChannelHandler(intake: intake) { route, status, duration in
-                requestMetrics.record(method: "POST", route: route, status: status, duration: duration)
-            }
-        },
+        server: .http1(
+            configuration: HTTP1Channel.Configuration(
+                idleTimeout: .nanoseconds(Int64(configuration.server.idleTimeout.nanoseconds)))),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.server.host, port: configuration.server.port), serverName: "herald"),
         onServerRunning: { channel in

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HeraldConfig
 import HeraldCore
+import HeraldIngest
 import HeraldStore
 import HeraldWatch
 import Hummingbird
@@ -15,7 +16,8 @@ struct OperationsRoutes: Sendable {
     let registry: PrometheusCollectorRegistry
     let configuration: Reloadable<HeraldConfiguration>
 
-    func register(on router: Router<BasicRequestContext>) {
+    /// Adds the routes: the probes and metrics on `router`, the API on `api` (behind the token).
+    func register(on router: Router<HeraldRequestContext>, api: RouterGroup<HeraldRequestContext>) {
         router.get("/healthz") { _, _ in Self.text(.ok, "ok\n") }
         router.get("/readyz") { _, _ in await self.ready() }
         router.get("/metrics") { _, _ in
@@ -23,9 +25,9 @@ struct OperationsRoutes: Sendable {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
-        router.get("/api/events") { request, _ in await self.events(request) }
-        router.get("/api/deliveries") { request, _ in await self.deliveries(request) }
-        router.post("/api/deliveries/{id}/retry") { request, context in
+        api.get("events") { request, _ in await self.events(request) }
+        api.get("deliveries") { request, _ in await self.deliveries(request) }
+        api.post("deliveries/{id}/retry") { request, context in
             await self.replay(request, id: context.parameters.get("id", as: Int64.self))
         }
     }
@@ -50,25 +52,8 @@ struct OperationsRoutes: Sendable {
         return Self.json(ready ? .ok : .serviceUnavailable, body)
     }
 
-    /// nil when the request may use the API; otherwise the refusal to send.
-    private func refusal(_ request: Request) -> Response? {
-        Self.refusal(request, configuration: configuration)
-    }
-
-    /// nil when the request may use the API (`api.token`, as a bearer token); otherwise the refusal.
-    static func refusal(_ request: Request, configuration: Reloadable<HeraldConfiguration>) -> Response? {
-        guard let token = configuration.current.api.token else {
-            return Self.json(.forbidden, ["error": "the API is disabled: set api.token in the configuration"])
-        }
-        guard WebhookAuthenticatorBridge.isAuthorized(token: token, request: request) else {
-            return Self.json(.unauthorized, ["error": "missing or wrong API token"])
-        }
-        return nil
-    }
-
     /// `GET /api/deliveries?state=dead&channel=discord&limit=50`: the outbox, newest first.
     private func deliveries(_ request: Request) async -> Response {
-        if let refusal = refusal(request) { return refusal }
         let query = request.uri.queryParameters
         var state: Delivery.State?
         if let text = query.get("state") {
@@ -90,7 +75,6 @@ struct OperationsRoutes: Sendable {
 
     /// `POST /api/deliveries/{id}/retry`: sends a dead or expired message again.
     private func replay(_ request: Request, id: Int64?) async -> Response {
-        if let refusal = refusal(request) { return refusal }
         guard let id else { return Self.json(.badRequest, ["error": "the delivery id must be a number"]) }
         do {
             let ttl = try await database.delivery(id: id).flatMap {
@@ -106,7 +90,6 @@ struct OperationsRoutes: Sendable {
     }
 
     private func events(_ request: Request) async -> Response {
-        if let refusal = refusal(request) { return refusal }
         let query = request.uri.queryParameters
         var filter = EventFilter(limit: 50)
         do {

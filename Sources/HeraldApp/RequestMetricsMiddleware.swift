@@ -2,12 +2,13 @@ import CoreMetrics
 import Foundation
 import HTTPTypes
 import HeraldCore
+import HeraldIngest
 import Hummingbird
 import Synchronization
 
 /// Records every request's duration by route pattern and status (`herald_http_request_duration_seconds`).
 struct RequestMetricsMiddleware: RouterMiddleware {
-    typealias Context = BasicRequestContext
+    typealias Context = HeraldRequestContext
     let factory: any MetricsFactory
     /// Timer handles by method, route and status; the factory lookup is the expensive part.
     private let timers = TimerCache()
@@ -27,9 +28,8 @@ struct RequestMetricsMiddleware: RouterMiddleware {
         self.factory = factory
     }
 
-    /// Records one request's duration; also used by the webhook channel handler, whose requests
-    /// do not pass through the router.
-    func record(method: String, route: String, status: Int, duration: Duration) {
+    /// Records one request's duration.
+    private func record(method: String, route: String, status: Int, duration: Duration) {
         timer(Key(method: method, route: route, status: status)).recordNanoseconds(duration.nanoseconds)
     }
 

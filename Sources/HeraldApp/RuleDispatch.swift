@@ -14,7 +14,6 @@ public struct RuleDispatch: Sendable {
     let logger: Logger
     let now: @Sendable () -> Date
     private let engines = EngineCache()
-    private let scanQueues = ScanQueueCache()
 
     public init(configuration: Reloadable<HeraldConfiguration>, logger: Logger, now: @escaping @Sendable () -> Date) {
         self.configuration = configuration
@@ -33,7 +32,7 @@ public struct RuleDispatch: Sendable {
                 sections[server.name] = try AppDatabase.sections(db, server: server.name)
             }
             let now = now()
-            let scans = try ScanBatch(db, cache: scanQueues)
+            let scans = ScanBatch(db)
             var kinds = RuleEngine.KindIndex()
             for entry in entries {
                 var item: NotificationItem?

@@ -251,6 +251,7 @@ extension HeraldConfiguration {
         if let size = map.byteSize("max_body_size") { server.maxBodySize = size }
         if let size = map.byteSize("max_thumb_size") { server.maxThumbSize = size }
         if let timeout = map.duration("shutdown_timeout") { server.shutdownTimeout = timeout }
+        if let timeout = map.duration("idle_timeout") { server.idleTimeout = timeout }
         map.finish()
         return server
     }

@@ -12,7 +12,7 @@ extension HeraldConfiguration {
         lines += [
             "server:", "  host: \(quoted(server.host))", "  port: \(server.port)",
             "  max_body_size: \(server.maxBodySize)", "  max_thumb_size: \(server.maxThumbSize)",
-            "  shutdown_timeout: \(seconds(server.shutdownTimeout))",
+            "  shutdown_timeout: \(seconds(server.shutdownTimeout))", "  idle_timeout: \(seconds(server.idleTimeout))",
             "log:", "  format: \(logging.format.rawValue)", "  level: \(logging.level.rawValue)",
             "journal:", "  synchronous: \(journal.synchronous.rawValue)", "  max_batch: \(journal.maxBatch)",
             "  retention: \(journal.retention.map(seconds) ?? "forever")",

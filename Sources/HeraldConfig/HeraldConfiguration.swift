@@ -56,6 +56,10 @@ public struct ServerSettings: Sendable, Equatable {
     public var maxThumbSize = 10 << 20
     /// How long a graceful shutdown may take before remaining work is cancelled.
     public var shutdownTimeout: Duration = .seconds(10)
+    /// How long a connection may sit without a request before it is closed: idle keep-alive
+    /// connections and clients that stop sending mid-request would otherwise hold a descriptor
+    /// each for as long as they like.
+    public var idleTimeout: Duration = .seconds(60)
 
     public init() {}
 }

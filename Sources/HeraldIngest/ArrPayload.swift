@@ -22,7 +22,7 @@ struct ArrPayload {
         var filesUnderFolder = true
         /// Events about the whole folder.
         var folderEvents: Set<String>
-        var read: @Sendable (JSONDocument.Value) throws(JSONBody.FieldError) -> ArrPayload
+        var read: @Sendable (JSONValue) throws(JSONBody.FieldError) -> ArrPayload
     }
 
     /// Decodes a body of `app` into its event: kind from `eventType`, library paths by event type.
@@ -56,7 +56,7 @@ struct ArrFile {
     var previousPath: String?
 
     /// Reads the four path fields of a file object; other fields are left alone.
-    init(_ file: JSONDocument.Value) throws(JSONBody.FieldError) {
+    init(_ file: JSONValue) throws(JSONBody.FieldError) {
         relativePath = try file.string("relativePath")
         path = try file.string("path")
         previousRelativePath = try file.string("previousRelativePath")
@@ -64,7 +64,7 @@ struct ArrFile {
     }
 
     /// The files of a list member (`episodeFiles`, `renamedMovieFiles`).
-    static func list(_ name: String, in object: JSONDocument.Value) throws(JSONBody.FieldError) -> [ArrFile] {
+    static func list(_ name: String, in object: JSONValue) throws(JSONBody.FieldError) -> [ArrFile] {
         try object.objects(name).map { file throws(JSONBody.FieldError) in try ArrFile(file) }
     }
 

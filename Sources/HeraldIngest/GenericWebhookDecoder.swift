@@ -13,7 +13,7 @@ public enum GenericWebhookDecoder {
         throws(WebhookError) -> Event
     {
         guard !body.isEmpty else { throw .malformed("empty body: expected JSON") }
-        let root = try JSONBody.parse(body, expecting: "the sender").root
+        let root = try JSONBody.parse(body, expecting: "the sender")
         var kind = "generic.\(endpoint)"
         if let event {
             guard !event.isEmpty, event.count <= 64,

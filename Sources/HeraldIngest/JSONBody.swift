@@ -6,15 +6,15 @@ enum JSONBody {
     struct FieldError: Error {
         enum Problem {
             case missing
-            case null(expected: JSONDocument.Kind)
-            case wrongType(expected: JSONDocument.Kind)
+            case null(expected: JSONValue.Kind)
+            case wrongType(expected: JSONValue.Kind)
         }
 
         var path: String
         var problem: Problem
 
         /// A value that is not of the kind a decoder needs (null is told apart: "is null, expected …").
-        static func mismatch(_ value: JSONDocument.Value, expected: JSONDocument.Kind) -> FieldError {
+        static func mismatch(_ value: JSONValue, expected: JSONValue.Kind) -> FieldError {
             FieldError(
                 path: value.path, problem: value.isNull ? .null(expected: expected) : .wrongType(expected: expected))
         }
@@ -34,9 +34,9 @@ enum JSONBody {
     /// - Throws: `WebhookError.malformed` for an empty body, invalid JSON, a body that is not an
     ///   object, or a field `read` refuses.
     static func read<Result>(
-        _ body: Data, source: String, _ read: (JSONDocument.Value) throws(FieldError) -> Result
+        _ body: Data, source: String, _ read: (JSONValue) throws(FieldError) -> Result
     ) throws(WebhookError) -> Result {
-        let root = try parse(body, expecting: source).root
+        let root = try parse(body, expecting: source)
         guard root.kind == .object else {
             throw .malformed("\(source) body should be a JSON object, not \(root.kind.described)")
         }
@@ -48,10 +48,10 @@ enum JSONBody {
     }
 
     /// Parses any JSON text (generic endpoints accept every kind of value).
-    static func parse(_ body: Data, expecting source: String) throws(WebhookError) -> JSONDocument {
+    static func parse(_ body: Data, expecting source: String) throws(WebhookError) -> JSONValue {
         guard !body.isEmpty else { throw .malformed("empty body: expected a JSON object from \(source)") }
         do {
-            return try JSONDocument(body)
+            return try JSONValue.parse(body)
         } catch {
             throw .malformed("body is not valid JSON: \(error)")
         }
@@ -60,7 +60,7 @@ enum JSONBody {
 
 // MARK: - Fields
 
-extension JSONDocument.Value {
+extension JSONValue {
     /// A member that must be a string.
     func requiredString(_ name: String) throws(JSONBody.FieldError) -> String {
         guard let value = self[name] else { throw JSONBody.FieldError(path: path(appending: name), problem: .missing) }
@@ -93,7 +93,7 @@ extension JSONDocument.Value {
         return objects
     }
 
-    private func member(_ name: String, _ kind: JSONDocument.Kind) throws(JSONBody.FieldError) -> Self? {
+    private func member(_ name: String, _ kind: JSONValue.Kind) throws(JSONBody.FieldError) -> Self? {
         guard let value = self[name], !value.isNull else { return nil }
         guard value.kind == kind else {
             throw JSONBody.FieldError(path: value.path, problem: .wrongType(expected: kind))

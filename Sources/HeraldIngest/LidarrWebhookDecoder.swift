@@ -19,7 +19,7 @@ public enum LidarrWebhookDecoder {
     }
 
     /// The parts of a Lidarr body Herald reads (track files carry full library paths).
-    static func payload(_ root: JSONDocument.Value) throws(JSONBody.FieldError) -> ArrPayload {
+    static func payload(_ root: JSONValue) throws(JSONBody.FieldError) -> ArrPayload {
         let eventType = try root.requiredString("eventType")
         let artist = try root.object("artist")
         let album = try root.object("album")

@@ -18,7 +18,7 @@ public enum PlexWebhookDecoder {
         let body = try JSONBody.read(payload, source: "Plex") { root throws(JSONBody.FieldError) in
             try PlexPayload(root)
         }
-        guard let name = JSONDocument.meaningful(body.event) else {
+        guard let name = JSONValue.meaningful(body.event) else {
             throw .malformed("Plex body has an empty 'event'")
         }
         return Event(
@@ -34,7 +34,7 @@ public enum PlexWebhookDecoder {
     }
 
     /// What the item in `Metadata` is, read as its type says (an episode's show is its grandparent).
-    static func media(_ metadata: JSONDocument.Value) throws(JSONBody.FieldError) -> MediaInfo {
+    static func media(_ metadata: JSONValue) throws(JSONBody.FieldError) -> MediaInfo {
         let plexType = try metadata.string("type")
         let type = plexType.map(MediaType.init(plexType:))
         var info = MediaInfo(
@@ -64,7 +64,7 @@ public enum PlexWebhookDecoder {
 
     /// External ids from the `Guid` array, falling back to a legacy agent `guid`
     /// (`com.plexapp.agents.imdb://tt0072684?lang=en`).
-    static func guids(_ metadata: JSONDocument.Value, plexType: String?) throws(JSONBody.FieldError) -> MediaGuids {
+    static func guids(_ metadata: JSONValue, plexType: String?) throws(JSONBody.FieldError) -> MediaGuids {
         let guid = try metadata.string("guid")
         var guids = MediaGuids(plex: guid)
         for entry in try metadata.objects("Guid") {
@@ -99,7 +99,7 @@ struct PlexPayload {
     var player: String?
     var media: MediaInfo
 
-    init(_ root: JSONDocument.Value) throws(JSONBody.FieldError) {
+    init(_ root: JSONValue) throws(JSONBody.FieldError) {
         event = try root.requiredString("event")
         user = try root.object("Account")?.string("title")
         player = try root.object("Player")?.string("title")

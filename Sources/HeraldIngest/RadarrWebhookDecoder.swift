@@ -21,7 +21,7 @@ public enum RadarrWebhookDecoder {
     }
 
     /// The parts of a Radarr body Herald reads.
-    static func payload(_ root: JSONDocument.Value) throws(JSONBody.FieldError) -> ArrPayload {
+    static func payload(_ root: JSONValue) throws(JSONBody.FieldError) -> ArrPayload {
         let eventType = try root.requiredString("eventType")
         let movie = try root.object("movie")
         var payload = ArrPayload(eventType: eventType, folder: try movie?.string("folderPath"))

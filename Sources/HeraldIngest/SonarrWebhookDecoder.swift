@@ -23,7 +23,7 @@ public enum SonarrWebhookDecoder {
 
     /// The parts of a Sonarr body Herald reads. `episodeFiles[]` ("On Import Complete") come
     /// before `episodeFile` (per-file imports, deletes).
-    static func payload(_ root: JSONDocument.Value) throws(JSONBody.FieldError) -> ArrPayload {
+    static func payload(_ root: JSONValue) throws(JSONBody.FieldError) -> ArrPayload {
         let eventType = try root.requiredString("eventType")
         let series = try root.object("series")
         var payload = ArrPayload(eventType: eventType, folder: try series?.string("path"))

@@ -22,7 +22,7 @@ public enum TautulliWebhookDecoder {
     }
 
     /// Every field is read leniently under its Tautulli parameter name, so nothing here can fail.
-    private static func event(_ payload: JSONDocument.Value, body: Data, receivedAt: Date) -> Event {
+    private static func event(_ payload: JSONValue, body: Data, receivedAt: Date) -> Event {
         var kind = "tautulli.unknown"
         var ignored: String? = "the template sends no 'action' (add \"action\": \"{action}\" to the JSON Data)"
         if var action = payload.lenientString("action")?.lowercased() {

@@ -4,11 +4,11 @@ import HeraldCore
 import Hummingbird
 import Logging
 
-/// What every webhook request goes through, whichever HTTP path serves it: the source's switch,
-/// credentials, content type and size limit, decoding, and the answer once journalled or refused.
+/// What every webhook request goes through: the source's switch, credentials, content type and
+/// size limit, decoding, and the answer once journalled or refused.
 ///
-/// Transport-free so the Plex route (Hummingbird, streaming multipart) and the JSON routes
-/// (`WebhookChannelHandler`, inside the HTTP/1 pipeline) give the same answers from one place.
+/// Transport-free: the routes (`WebhookRoutes`) and their admission middleware (`WebhookAdmission`)
+/// call it, and tests can drive it without a server.
 public struct WebhookIntake: Sendable {
     /// A webhook endpoint.
     public enum Route: Sendable, Equatable {
@@ -27,38 +27,16 @@ public struct WebhookIntake: Sendable {
             case .generic: "generic"
             }
         }
-
-        /// The route pattern of the request-duration metric, as the router names it.
-        public var pattern: String {
-            switch self {
-            case .plex: "/hooks/plex"
-            case .json(let source): "/hooks/\(source.rawValue)"
-            case .generic: "/hooks/generic/{name}"
-            }
-        }
-
-        /// The JSON route of a request path (its query removed), or nil for any other path.
-        public static func json(path: Substring) -> Route? {
-            let prefix = "/hooks/"
-            guard path.utf8.starts(with: prefix.utf8) else { return nil }
-            var rest = path.dropFirst(prefix.utf8.count)
-            if rest.utf8.last == UInt8(ascii: "/") { rest = rest.dropLast() }
-            switch rest {
-            case "sonarr": return .json(.sonarr)
-            case "radarr": return .json(.radarr)
-            case "tautulli": return .json(.tautulli)
-            case "lidarr": return .json(.lidarr)
-            default:
-                let generic = "generic/"
-                guard rest.utf8.starts(with: generic.utf8) else { return nil }
-                let name = rest.dropFirst(generic.utf8.count)
-                guard !name.isEmpty, !name.contains("/") else { return nil }
-                return .generic(name.removingPercentEncoding ?? String(name))
-            }
-        }
     }
 
-    /// A status and a JSON body, for whichever HTTP stack writes it.
+    /// What a request was admitted with: the settings in force when its head arrived (read once,
+    /// so a reload mid-request does not mix two configurations) and its body limit.
+    public struct Admission: Sendable {
+        public var settings: IngestSettings
+        public var limit: Int
+    }
+
+    /// A status and a JSON body.
     public struct Answer: Sendable {
         public var status: HTTPResponse.Status
         /// Whether to ask for credentials (`WWW-Authenticate: Basic`), on a 401 for missing ones.
@@ -89,11 +67,10 @@ public struct WebhookIntake: Sendable {
     /// Checks what can be checked from the head alone, before reading any of the body. `header`
     /// looks a header up by its lower-case name.
     ///
-    /// - Returns: The settings in force for this request (read once, so a reload mid-request does
-    ///   not mix two configurations) and the body limit.
+    /// - Returns: The settings in force for this request and its body limit.
     public func admit(
         _ route: Route, header: (String) -> String?, query: (String) -> String?
-    ) throws(WebhookError) -> (settings: IngestSettings, limit: Int) {
+    ) throws(WebhookError) -> Admission {
         let settings = settings.current
         let credentials: SourceCredentials
         switch route {
@@ -108,7 +85,7 @@ public struct WebhookIntake: Sendable {
                 credentials, queryToken: query("token"), header: header)
             if !authorized { throw .unauthorized }
         }
-        if route == .plex { return (settings, settings.maxPlexRequestSize) }
+        if route == .plex { return Admission(settings: settings, limit: settings.maxPlexRequestSize) }
         // What every sender sends is compared as is; anything else is parsed.
         if let type = header("content-type"), type != "application/json" {
             let mediaType = type.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
@@ -120,7 +97,7 @@ public struct WebhookIntake: Sendable {
         if let declared = header("content-length").flatMap(Int.init), declared > settings.maxBodySize {
             throw .tooLarge(limit: settings.maxBodySize)
         }
-        return (settings, settings.maxBodySize)
+        return Admission(settings: settings, limit: settings.maxBodySize)
     }
 
     /// A built-in source's credentials; a disabled source answers as if it did not exist.

@@ -190,7 +190,7 @@ extension AppDatabase {
 
     private static func queueScans(_ record: CleanupActionRecord, db: Database, spec: ScanActionSpec, now: Date) throws
     {
-        let batch = try ScanBatch(db)
+        let batch = ScanBatch(db)
         for scan in record.scans {
             try batch.enqueue(
                 server: scan.server, section: scan.section, folder: scan.folder, localFolder: scan.localFolder,

@@ -282,6 +282,16 @@ extension AppDatabase {
                     sql: "UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = 'event'", arguments: [next])
             }
         }
+        migrator.registerMigration("v17-no-scan-queue-generation") { db in
+            // The dispatcher reads the pending scans of each batch from the table again: the
+            // change count that let it keep them in memory between batches goes, with its triggers.
+            try db.execute(
+                sql: """
+                    DROP TRIGGER scan_request_inserted;
+                    DROP TRIGGER scan_request_deleted;
+                    DROP TABLE scan_queue_generation;
+                    """)
+        }
         return migrator
     }
 }

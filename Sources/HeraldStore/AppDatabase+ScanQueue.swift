@@ -34,11 +34,8 @@ extension AppDatabase {
     }
 
     /// Applies the coalescer's decisions inside a dispatch transaction.
-    ///
-    /// - Parameter counted: Whether updates raise the scan queue's change count. Only the
-    ///   dispatcher's batch, which keeps its queues in memory, leaves it alone (`ScanQueueCache`).
     public static func apply(
-        _ changes: [ScanQueueChange], _ db: Database, eventID: String, rule: String, counted: Bool = true
+        _ changes: [ScanQueueChange], _ db: Database, eventID: String, rule: String
     ) throws {
         var updates = ""
         for change in changes {
@@ -75,14 +72,6 @@ extension AppDatabase {
                 WHERE scan_request.id = u.id AND scan_request.status = 'pending'
                 """
         ).execute(arguments: [updates + "]"])
-        if counted { try countScanQueueChange(db) }
-    }
-
-    /// Records that the scan queue changed. Every UPDATE of `scan_request` calls it (inserts and
-    /// deletes are counted by triggers): a dispatcher holding the queues in memory reads them
-    /// again after any change it did not make itself.
-    static func countScanQueueChange(_ db: Database) throws {
-        try db.cachedStatement(sql: "UPDATE scan_queue_generation SET value = value + 1 WHERE id = 1").execute()
     }
 
     /// The most urgent scan of a server that is due at `now`: highest priority, then earliest deadline.
@@ -121,7 +110,6 @@ extension AppDatabase {
     /// Records the outcome of an attempt.
     public func resolveScan(id: Int64, _ resolution: ScanResolution) async throws {
         try await writer.write { db in
-            try Self.countScanQueueChange(db)
             switch resolution {
             case .issued(let date):
                 try db.execute(

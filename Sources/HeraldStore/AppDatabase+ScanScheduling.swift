@@ -18,7 +18,7 @@ extension AppDatabase {
         _ db: Database, event: Event, spec: ScanActionSpec, servers: [PlexServerSettings],
         sections: [String: [PlexSection]], rule: String, now: Date
     ) throws -> Int {
-        let batch = try ScanBatch(db)
+        let batch = ScanBatch(db)
         let count = try batch.schedule(
             event: event, spec: spec, servers: servers, sections: sections, rule: rule, now: now)
         try batch.flush()

@@ -3,7 +3,9 @@ import GRDB
 import HeraldCore
 
 /// The journal row of an event. Kept apart from `Event` so the schema can evolve independently.
-struct EventRecord: FetchableRecord {
+struct EventRecord: FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "event"
+
     var sequence: Int64?
     var id: String
     var receivedAt: Double
@@ -17,7 +19,55 @@ struct EventRecord: FetchableRecord {
     var ignoredReason: String?
     var endpoint: String?
     var raw: Data
+    /// The poster Plex attached, when kept; written, never read back with the row (`thumb(eventID:)`).
+    var thumb: Data?
     var dispatchedAt: Double?
+
+    /// The row of a new event.
+    init(_ event: Event) {
+        id = event.id
+        receivedAt = event.receivedAt.timeIntervalSince1970
+        source = event.source.rawValue
+        kind = event.kind
+        paths = JSONText.array(event.paths)
+        previousPaths = JSONText.array(event.previousPaths)
+        media = event.media.jsonText
+        user = event.user
+        player = event.player
+        ignoredReason = event.ignoredReason
+        endpoint = event.endpoint
+        raw = event.raw
+        thumb = event.thumb
+    }
+
+    func encode(to container: inout PersistenceContainer) {
+        container["id"] = id
+        container["received_at"] = receivedAt
+        container["source"] = source
+        container["kind"] = kind
+        container["paths"] = paths
+        container["previous_paths"] = previousPaths
+        container["media"] = media
+        container["user"] = user
+        container["player"] = player
+        container["ignored_reason"] = ignoredReason
+        container["endpoint"] = endpoint
+        container["raw"] = raw
+        container["thumb"] = thumb
+    }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) {
+        sequence = inserted.rowID
+    }
+
+    /// Inserts the events in order and returns their sequence numbers (row ids).
+    static func insert(_ events: some Collection<Event>, _ db: Database) throws -> [Int64] {
+        try events.map { event in
+            var record = EventRecord(event)
+            try record.insert(db)
+            return record.sequence ?? db.lastInsertedRowID
+        }
+    }
 
     /// Decoded by column name directly: Codable decoding with snake-case conversion costs more than
     /// the query when the dispatcher reads thousands of rows back.

@@ -22,8 +22,6 @@ public final class ScanBatch {
             if byFolder.updateValue(scan, forKey: scan.folder) == nil { count(scan.folder, by: 1) }
         }
 
-        mutating func setID(_ id: Int64, of folder: String) { byFolder[folder]?.id = id }
-
         mutating func remove(_ folder: String) {
             if byFolder.removeValue(forKey: folder) != nil { count(folder, by: -1) }
         }
@@ -45,18 +43,9 @@ public final class ScanBatch {
     /// Section keys per server and folder, worked out once per batch (a season's files share a folder).
     private var sectionKeys: [String: [String: [String]]] = [:]
     private let db: Database
-    private let cache: ScanQueueCache?
 
-    /// - Parameter cache: Where the dispatcher keeps the queues between its batches; they are
-    ///   taken from it only if nothing changed the scan queue since they were put back.
-    public init(_ db: Database, cache: ScanQueueCache? = nil) throws {
+    public init(_ db: Database) {
         self.db = db
-        self.cache = cache
-        if let cache { queues = try cache.take(generation: Self.generation(db)) ?? [:] }
-    }
-
-    static func generation(_ db: Database) throws -> Int64 {
-        try Int64.fetchOne(db.cachedStatement(sql: "SELECT value FROM scan_queue_generation WHERE id = 1")) ?? 0
     }
 
     /// Queues the scans a `scan` action asks for (see `AppDatabase.scheduleScans` for the rules).
@@ -150,9 +139,8 @@ public final class ScanBatch {
 
     /// Writes the net changes of the batch.
     public func flush() throws {
-        for (key, var queue) in queues {
-            let counted = cache == nil
-            try AppDatabase.apply(queue.deleted.map { .delete(id: $0) }, db, eventID: "", rule: "", counted: counted)
+        for queue in queues.values {
+            try AppDatabase.apply(queue.deleted.map { .delete(id: $0) }, db, eventID: "", rule: "")
             var updates: [ScanQueueChange] = []
             for folder in queue.changed {
                 guard let scan = queue.byFolder[folder] else { continue }
@@ -161,22 +149,10 @@ public final class ScanBatch {
                     continue
                 }
                 let origin = queue.origin[folder] ?? ("", "")
-                try AppDatabase.apply([.insert(scan)], db, eventID: origin.event, rule: origin.rule, counted: counted)
-                // A scan kept for the next batch must know its row, or it would be inserted twice.
-                if cache != nil { queue.setID(db.lastInsertedRowID, of: folder) }
+                try AppDatabase.apply([.insert(scan)], db, eventID: origin.event, rule: origin.rule)
             }
             // Updates carry no origin: one statement for all of them.
-            try AppDatabase.apply(updates, db, eventID: "", rule: "", counted: counted)
-            queue.origin.removeAll()
-            queue.deleted.removeAll()
-            queue.changed.removeAll()
-            queues[key] = queue
-        }
-        if let cache {
-            // Handed back only once the transaction committed: after a rollback the cache stays
-            // empty and the next batch reads the queues again.
-            let (kept, generation) = (queues, try Self.generation(db))
-            db.afterNextTransaction { _ in cache.put(kept, generation: generation) }
+            try AppDatabase.apply(updates, db, eventID: "", rule: "")
         }
         queues.removeAll()
     }

@@ -135,7 +135,7 @@ import Testing
         #expect(throws: Glob.SyntaxError.self) { try Glob("/tv/{a,b") }
     }
 
-    @Test func theFlatProgramAgreesWithTheTracedTreeOnNestedConditions() throws {
+    @Test func indexedDispatchAgreesWithTheTracedTreeOnNestedConditions() throws {
         let event = Event(
             source: .sonarr, kind: "sonarr.download", paths: ["/tv/Show/Season 1/e.mkv"],
             media: MediaInfo(type: .episode, title: "Pilot", show: "Show", season: 1, episodes: [1]))
@@ -155,7 +155,7 @@ import Testing
         }
     }
 
-    @Test func specialisedLeavesAgreeWithTheTracedTreeOnAwkwardText() throws {
+    @Test func indexedLeavesAgreeWithTheTracedTreeOnAwkwardText() throws {
         let titles: [String?] = [
             nil, "", "Pilot", "pilot", "Caf\u{E9}", "Cafe\u{301}", "\u{212A}elvin", "Kelvin", "Line\r\nBreak", "Line\r",
         ]

@@ -13,7 +13,7 @@ import Testing
 @Suite struct WebhookRoutesTests {
     let journal = RecordingJournal()
 
-    /// The routes as the daemon serves them: Plex on the router, the JSON routes in the pipeline.
+    /// The routes as the daemon serves them.
     func app(_ settings: IngestSettings = IngestSettings()) -> some ApplicationProtocol {
         Self.app(journal: journal, settings: settings)
     }
@@ -21,10 +21,10 @@ import Testing
     /// The same, for any journal, with `extraRoutes` of a test's own on the router.
     static func app(
         journal: any EventJournal, settings: IngestSettings = IngestSettings(),
-        extraRoutes: (Router<BasicRequestContext>) -> Void = { _ in },
+        extraRoutes: (Router<HeraldRequestContext>) -> Void = { _ in },
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let router = Router(context: BasicRequestContext.self)
+        let router = Router(context: HeraldRequestContext.self)
         let intake = WebhookIntake(
             journal: journal, settings: Reloadable(settings),
             metrics: IngestMetrics(factory: NOOPMetricsHandler.instance),
@@ -33,7 +33,6 @@ import Testing
         extraRoutes(router)
         return Application(
             router: router,
-            server: .herald { WebhookChannelHandler(intake: intake) },
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: onServerRunning)
     }

@@ -47,10 +47,9 @@ import Testing
         #expect(mode == "wal")
     }
 
-    /// The journal binds rows on GRDB's cached statement directly, reusing it from row to row
-    /// (`EventInsert`): every column must hold exactly what GRDB's own path stores, with no value
-    /// of one row showing through in the next (a NULL after a value, a shorter text after a longer
-    /// one).
+    /// Journal rows (`EventRecord`) hold exactly what a plain SQL insert of the same values
+    /// stores, column by column and type by type, with no value of one row showing through in the
+    /// next (a NULL after a value, a shorter text after a longer one).
     @Test func journalRowsStoreWhatGRDBsBindingsStore() async throws {
         defer { directory.remove() }
         let database = try AppDatabase.open(path: path)
@@ -72,7 +71,10 @@ import Testing
         let viaGRDB = try await database.writer.write { db in
             try events.map { event in
                 try db.execute(
-                    sql: EventInsert.sql,
+                    sql: """
+                        INSERT INTO event (id, received_at, source, kind, paths, previous_paths, media, user, player,
+                        ignored_reason, endpoint, raw, thumb) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
                     arguments: [
                         event.id, event.receivedAt.timeIntervalSince1970, event.source.rawValue, event.kind,
                         JSONText.array(event.paths), JSONText.array(event.previousPaths), event.media.jsonText,

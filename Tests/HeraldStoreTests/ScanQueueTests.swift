@@ -18,7 +18,7 @@ import Testing
     @Test func aBatchCoalescesInMemoryAndWritesTheNetResult() async throws {
         let database = try AppDatabase.inMemory()
         try await database.writer.write { db in
-            let batch = try ScanBatch(db)
+            let batch = ScanBatch(db)
             for episode in 1...24 {
                 try batch.schedule(
                     event: event(["/tv/Show/Season 1/e\(episode).mkv"]), spec: spec, servers: [server],
@@ -42,14 +42,14 @@ import Testing
         #expect(show.scan.section == "2")
     }
 
-    /// Runs one dispatch-like batch through a cache kept across batches.
+    /// Runs one dispatch-like batch.
     func batch(
-        _ database: AppDatabase, _ cache: ScanQueueCache, _ paths: [String], at second: Double, failing: Bool = false
+        _ database: AppDatabase, _ paths: [String], at second: Double, failing: Bool = false
     ) async throws {
         struct Rollback: Error {}
         do {
             try await database.writer.write { db in
-                let batch = try ScanBatch(db, cache: cache)
+                let batch = ScanBatch(db)
                 for path in paths {
                     try batch.schedule(
                         event: event([path]), spec: spec, servers: [server], sections: sections, rule: "r",
@@ -63,9 +63,8 @@ import Testing
 
     @Test func queuesKeptBetweenBatchesMatchWhatIsStored() async throws {
         let database = try AppDatabase.inMemory()
-        let cache = ScanQueueCache()
-        try await batch(database, cache, ["/tv/A/e1.mkv", "/tv/B/e1.mkv"], at: 0)
-        try await batch(database, cache, ["/tv/A/e2.mkv"], at: 10)
+        try await batch(database, ["/tv/A/e1.mkv", "/tv/B/e1.mkv"], at: 0)
+        try await batch(database, ["/tv/A/e2.mkv"], at: 10)
         var scans = try await database.scanRequests(server: "home")
         #expect(scans.count == 2, "the kept scan knew its row and was updated, not inserted again")
         #expect(scans.first { $0.scan.folder == "/tv/A" }?.scan.deadline == t0.addingTimeInterval(40))
@@ -73,16 +72,16 @@ import Testing
         // The worker issues /tv/A: the next batch must not coalesce with the kept, issued scan.
         let issued = try #require(scans.first { $0.scan.folder == "/tv/A" }?.scan.id)
         try await database.resolveScan(id: issued, .issued(at: t0.addingTimeInterval(41)))
-        try await batch(database, cache, ["/tv/A/e3.mkv"], at: 50)
+        try await batch(database, ["/tv/A/e3.mkv"], at: 50)
         scans = try await database.scanRequests(server: "home")
         #expect(scans.filter { $0.scan.folder == "/tv/A" }.map(\.status).sorted() == ["done", "pending"])
 
-        // A batch whose transaction rolls back leaves nothing behind, in SQLite or in the cache.
-        try await batch(database, cache, ["/tv/C/e1.mkv"], at: 60, failing: true)
+        // A batch whose transaction rolls back leaves nothing behind.
+        try await batch(database, ["/tv/C/e1.mkv"], at: 60, failing: true)
         // As many other changes as the rolled back batch made: the count alone cannot tell.
         let other = try #require(scans.first { $0.scan.folder == "/tv/B" }?.scan.id)
         try await database.resolveScan(id: other, .retry(at: t0.addingTimeInterval(100), reason: "timeout"))
-        try await batch(database, cache, ["/tv/C/e2.mkv", "/tv/B/e2.mkv"], at: 70)
+        try await batch(database, ["/tv/C/e2.mkv", "/tv/B/e2.mkv"], at: 70)
         scans = try await database.scanRequests(server: "home")
         #expect(scans.filter { $0.status == "pending" }.map(\.scan.folder).sorted() == ["/tv/A", "/tv/B", "/tv/C"])
         #expect(scans.first { $0.scan.folder == "/tv/C" }?.scan.firstSeen == t0.addingTimeInterval(70))
@@ -95,7 +94,7 @@ import Testing
                 spec: ScanActionSpec(wait: .seconds(30), maxWait: .seconds(600), priority: 7),
                 servers: [server], sections: sections, rule: "cleanup", now: t0.addingTimeInterval(75))
         }
-        try await batch(database, cache, ["/tv/B/e4.mkv"], at: 80)
+        try await batch(database, ["/tv/B/e4.mkv"], at: 80)
         scans = try await database.scanRequests(server: "home")
         #expect(scans.first { $0.scan.folder == "/tv/B" && $0.status == "pending" }?.scan.priority == 7)
     }
@@ -130,7 +129,7 @@ import Testing
             }
         }
         try await database.writer.write { db in
-            let batch = try ScanBatch(db)
+            let batch = ScanBatch(db)
             // `/tv/Show 2` is not inside `/tv/Show`: compared by components, it stays.
             try batch.schedule(
                 event: event(["/tv/Show"], kind: "fs.moved"), spec: spec, servers: [server], sections: sections,

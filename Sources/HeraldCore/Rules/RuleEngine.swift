@@ -2,21 +2,21 @@ import Foundation
 
 /// Evaluates rules against events: pure, synchronous, no I/O.
 ///
-/// `decisions(for:)` is the fast path the dispatcher uses (short-circuiting, no trace).
-/// `explain(_:)` evaluates every leaf of every rule and records what it saw, for
-/// `herald rules test`.
+/// `decisions(for:)` is what the dispatcher uses (short-circuiting, no trace, rules that cannot
+/// match skipped by `RuleIndex`). `explain(_:)` evaluates every leaf of every rule and records
+/// what it saw, for `herald rules test`. Both evaluate with `ConditionEvaluator`.
 public struct RuleEngine: Sendable {
     public let rules: [Rule]
     /// The zone in which `time` and `weekday` leaves read the event's arrival time.
     public let timeZone: TimeZone
 
-    /// Every rule's condition, laid out flat and specialised for `decisions(for:)`.
-    let program: ConditionProgram
+    /// Which rules an event can match at all, from its folders and fixed values.
+    let ruleIndex: RuleIndex
 
     public init(rules: [Rule], timeZone: TimeZone = .current) {
         self.rules = rules
         self.timeZone = timeZone
-        program = ConditionProgram(rules.map(\.condition))
+        ruleIndex = RuleIndex(rules.map(\.condition))
     }
 
     /// The actions matching rules take for an event, in rule order.
@@ -45,16 +45,16 @@ public struct RuleEngine: Sendable {
         }
         guard !applicable.isEmpty else { return [] }
         let values = EventFieldValues(event: event, timeZone: timeZone)
-        let table = EventFieldTable(values, fields: program.fields)
-        return program.withEvaluator(table, values) { holds in
-            var decisions: [Decision] = []
-            for ruleIndex in applicable where holds(ruleIndex) {
-                let rule = rules[ruleIndex]
-                decisions += rule.actions.map { Decision(rule: rule.name, action: $0) }
-                if rule.stop { break }
-            }
-            return decisions
+        let marks = ruleIndex.marks(values)
+        var evaluator = ConditionEvaluator(values: values, tracing: false)
+        var decisions: [Decision] = []
+        for position in applicable where ruleIndex.mayMatch(rule: position, marks: marks) {
+            let rule = rules[position]
+            guard evaluator.evaluate(rule.condition) else { continue }
+            decisions += rule.actions.map { Decision(rule: rule.name, action: $0) }
+            if rule.stop { break }
         }
+        return decisions
     }
 
     /// Every rule's verdict with a per-leaf trace.
@@ -74,39 +74,15 @@ public struct RuleEngine: Sendable {
                 let kinds = rule.on.map(\.text).joined(separator: ", ")
                 verdict.outcome = .skipped(reason: "kind '\(event.kind)' is not in on: [\(kinds)]")
             } else {
-                var trace: [LeafTrace] = []
-                let result = Self.trace(rule.condition, values, path: "if", into: &trace)
-                verdict.trace = trace
+                var evaluator = ConditionEvaluator(values: values, tracing: true)
+                let result = evaluator.evaluate(rule.condition)
+                verdict.trace = evaluator.trace ?? []
                 verdict.outcome = result ? .matched : .conditionFalse
                 if result, rule.stop { stoppedBy = rule.name }
             }
             verdicts.append(verdict)
         }
         return verdicts
-    }
-
-    // MARK: - Evaluation
-
-    static func trace(
-        _ condition: Condition, _ values: EventFieldValues, path: String, into trace: inout [LeafTrace]
-    )
-        -> Bool
-    {
-        switch condition {
-        case .all(let children):
-            let results = children.enumerated().map { self.trace($1, values, path: "\(path).all[\($0)]", into: &trace) }
-            return results.allSatisfy { $0 }
-        case .any(let children):
-            let results = children.enumerated().map { self.trace($1, values, path: "\(path).any[\($0)]", into: &trace) }
-            return results.contains(true)
-        case .not(let child):
-            return !self.trace(child, values, path: "\(path).not", into: &trace)
-        case .leaf(let leaf):
-            let seen = values.values(of: leaf.field)
-            let result = LeafEvaluator.evaluate(leaf.test, seen)
-            trace.append(LeafTrace(path: path, leaf: leaf, seen: seen.description, result: result))
-            return result
-        }
     }
 }
 

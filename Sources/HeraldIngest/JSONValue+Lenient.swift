@@ -2,9 +2,9 @@ import Foundation
 
 /// Lenient reading for senders that put any value in a string (Tautulli's user-written templates,
 /// the *arr apps' ids): `"1"` is a number, `""` and an unfilled `{placeholder}` are absent.
-extension JSONDocument.Value {
+extension JSONValue {
     /// An integer from a number or from a string holding one; nil for anything else.
-    public var lenientInt: Int? {
+    var lenientInt: Int? {
         switch kind {
         case .number: int
         case .string: string.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -13,12 +13,12 @@ extension JSONDocument.Value {
     }
 
     /// `lenientInt` when above zero: the *arr apps send `0` for an unknown year.
-    public var positiveInt: Int? { lenientInt.flatMap { $0 > 0 ? $0 : nil } }
+    var positiveInt: Int? { lenientInt.flatMap { $0 > 0 ? $0 : nil } }
 
     /// Text from a string, a number or a boolean; nil for empty text, placeholders, null and containers.
-    public var lenientString: String? {
+    var lenientString: String? {
         switch kind {
-        case .string: string.flatMap(JSONDocument.meaningful)
+        case .string: string.flatMap(JSONValue.meaningful)
         case .number: int.map { String($0) } ?? double.map { String($0) }
         case .bool: bool.map { String($0) }
         default: nil
@@ -26,16 +26,16 @@ extension JSONDocument.Value {
     }
 
     /// A member read with `lenientInt`.
-    public func lenientInt(_ name: String) -> Int? { self[name]?.lenientInt }
+    func lenientInt(_ name: String) -> Int? { self[name]?.lenientInt }
 
     /// A member read with `positiveInt`.
-    public func positiveInt(_ name: String) -> Int? { self[name]?.positiveInt }
+    func positiveInt(_ name: String) -> Int? { self[name]?.positiveInt }
 
     /// A member read with `lenientString`.
-    public func lenientString(_ name: String) -> String? { self[name]?.lenientString }
+    func lenientString(_ name: String) -> String? { self[name]?.lenientString }
 }
 
-extension JSONDocument {
+extension JSONValue {
     /// nil for empty text and for a Tautulli parameter left unfilled (`{name}`).
     static func meaningful(_ text: String) -> String? {
         // Most values start and end with something other than space or braces: nothing to trim.

