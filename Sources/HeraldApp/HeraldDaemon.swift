@@ -133,9 +133,9 @@ public func buildServiceGroup(
         let inner = dispatchHandler ?? rules.handler
         guard watchesInventory else { return inner }
         // The inventory fetches what changed once Plex has added something.
-        return { db, entries in
+        return { entries in
             if entries.contains(where: { InventoryService.isTrigger($0.event.kind) }) { inventoryWake.wake() }
-            try inner?(db, entries)
+            return try inner?(entries) ?? DispatchWork()
         }
     }
     CandidateRoutes(

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import HeraldConfig
 import HeraldCore
 import HeraldNotify
@@ -7,8 +6,9 @@ import HeraldStore
 import Logging
 import Synchronization
 
-/// The dispatch handler: evaluates the rules in force for each event and records the resulting
-/// jobs in the dispatch transaction (so an event and its jobs are never half-recorded).
+/// The dispatch handler: evaluates the rules in force for each event and returns the jobs they
+/// lead to, which the store records in the dispatch transaction (so an event and its jobs are
+/// never half-recorded).
 public struct RuleDispatch: Sendable {
     let configuration: Reloadable<HeraldConfiguration>
     let logger: Logger
@@ -24,15 +24,11 @@ public struct RuleDispatch: Sendable {
     /// The handler for the rules in force, or nil when there are none (events are then only marked).
     public var handler: DispatchHandler? {
         guard !configuration.current.rules.isEmpty else { return nil }
-        return { db, entries in
+        return { entries in
             let configuration = configuration.current
             let engine = engines.engine(for: configuration.rules, timeZone: configuration.timeZone ?? .current)
-            var sections: [String: [PlexSection]] = [:]
-            for server in configuration.plexServers {
-                sections[server.name] = try AppDatabase.sections(db, server: server.name)
-            }
-            let now = now()
-            let scans = ScanBatch(db)
+            var work = DispatchWork(decidedAt: now())
+            work.servers = configuration.plexServers
             var kinds = RuleEngine.KindIndex()
             for entry in entries {
                 var item: NotificationItem?
@@ -41,13 +37,10 @@ public struct RuleDispatch: Sendable {
                     case .notify(let spec):
                         let made = item ?? NotificationItem(event: entry.event)
                         item = made
-                        try Self.enqueue(
-                            made, spec: spec, rule: decision.rule, notifications: configuration.notifications, db: db,
-                            now: now)
+                        work.notifications += Self.messages(
+                            made, spec: spec, rule: decision.rule, notifications: configuration.notifications)
                     case .scan(let spec):
-                        try scans.schedule(
-                            event: entry.event, spec: spec, servers: configuration.plexServers, sections: sections,
-                            rule: decision.rule, now: now)
+                        work.scans.append(DispatchWork.Scan(event: entry.event, spec: spec, rule: decision.rule))
                     case .log(let spec):
                         logger.log(
                             level: Logger.Level(rawValue: spec.level) ?? .info, "\(spec.message)",
@@ -59,26 +52,22 @@ public struct RuleDispatch: Sendable {
                     }
                 }
             }
-            try scans.flush()
+            return work
         }
     }
 
-    /// Records one `notify` action's message for each of its channels.
-    static func enqueue(
-        _ item: NotificationItem, spec: NotifyActionSpec, rule: String, notifications: NotificationConfiguration,
-        db: Database, now: Date
-    ) throws {
-        let encoded = try AppDatabase.encodeItems([item])
-        for name in spec.channels {
-            guard let channel = notifications.channel(named: name) else { continue }
+    /// One `notify` action's message for each of its channels.
+    static func messages(
+        _ item: NotificationItem, spec: NotifyActionSpec, rule: String, notifications: NotificationConfiguration
+    ) -> [DispatchWork.Notification] {
+        spec.channels.compactMap { name in
+            guard let channel = notifications.channel(named: name) else { return nil }
             // A channel's own failure is never reported to itself (it would fail again, forever).
-            if item.kind.hasPrefix("herald.delivery."), item.detail["channel"] == name { continue }
+            if item.kind.hasPrefix("herald.delivery."), item.detail["channel"] == name { return nil }
             let template = spec.template ?? channel.template ?? NotificationTemplates.defaultName(forKind: item.kind)
-            let severity =
-                spec.severity ?? NotificationTemplates.defaultSeverity(template: template, kind: item.kind)
-            _ = try AppDatabase.enqueueNotification(
-                db, item: item, channel: channel, spec: spec, rule: rule, template: template, severity: severity,
-                now: now, encoded: encoded)
+            let severity = spec.severity ?? NotificationTemplates.defaultSeverity(template: template, kind: item.kind)
+            return DispatchWork.Notification(
+                item: item, channel: channel, spec: spec, rule: rule, template: template, severity: severity)
         }
     }
 }

@@ -25,9 +25,6 @@ public struct EventFilter: Sendable, Equatable {
     }
 }
 
-/// Writes the consequences of a batch of events inside the transaction that marks them dispatched.
-public typealias DispatchHandler = @Sendable (Database, [JournalEntry]) throws -> Void
-
 extension AppDatabase {
     /// Inserts events in one transaction (one commit, one fsync) and returns their sequence numbers.
     public func appendEvents(_ events: [Event]) async throws -> [Int64] {
@@ -144,8 +141,8 @@ extension AppDatabase {
         }
     }
 
-    /// Hands the oldest undispatched events to `handle` and marks them dispatched, all in one
-    /// transaction: the consequences `handle` writes and the dispatched mark commit together or not at all.
+    /// Hands the oldest undispatched events to `handle` and records the work it returns and the
+    /// dispatched mark in one transaction: they commit together or not at all.
     /// The mark is one `event_dispatch` row naming the batch's last sequence (events are
     /// dispatched in order, so it covers every one before it).
     ///
@@ -156,7 +153,7 @@ extension AppDatabase {
     ///
     /// - Parameters:
     ///   - cached: Events the journal still holds in memory, by sequence; others are read back.
-    ///   - handle: Records the consequences; nil when there is nothing to evaluate (no rules), in
+    ///   - handle: Decides the consequences; nil when there is nothing to evaluate (no rules), in
     ///     which case events are marked without being read.
     /// - Returns: How many events were dispatched (0 when the journal is drained) and the last one's sequence.
     public func dispatchPending(
@@ -189,7 +186,7 @@ extension AppDatabase {
                     ).map { try $0.entry() }
                     entries.sort { $0.sequence < $1.sequence }
                 }
-                try handle(db, entries)
+                try Self.record(handle(entries), db)
             }
             try db.cachedStatement(sql: "INSERT INTO event_dispatch (last_sequence, dispatched_at) VALUES (?, ?)")
                 .execute(arguments: [last, now.timeIntervalSince1970])

@@ -107,7 +107,7 @@ extension AppDatabase {
     ///
     /// - Parameter encoded: `encodeItems([item])`, when the caller enqueues the same item for several
     ///   channels (encoding once per event, not once per channel).
-    public static func enqueueNotification(
+    static func enqueueNotification(
         _ db: Database, item: NotificationItem, channel: ChannelSettings, spec: NotifyActionSpec, rule: String,
         template: String, severity: Severity, now: Date, encoded: String? = nil
     ) throws -> EnqueueOutcome {

@@ -25,7 +25,7 @@ public enum ScanResolution: Sendable, Equatable {
 
 extension AppDatabase {
     /// Pending scans of one server and section, read inside a dispatch transaction.
-    public static func pendingScans(_ db: Database, server: String, section: String) throws -> [PendingScan] {
+    static func pendingScans(_ db: Database, server: String, section: String) throws -> [PendingScan] {
         try Row.fetchAll(
             db.cachedStatement(
                 sql: "SELECT * FROM scan_request WHERE server = ? AND section = ? AND status = 'pending'"),
@@ -34,7 +34,7 @@ extension AppDatabase {
     }
 
     /// Applies the coalescer's decisions inside a dispatch transaction.
-    public static func apply(
+    static func apply(
         _ changes: [ScanQueueChange], _ db: Database, eventID: String, rule: String
     ) throws {
         var updates = ""

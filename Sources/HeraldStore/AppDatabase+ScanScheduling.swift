@@ -14,7 +14,7 @@ extension AppDatabase {
     ///   - sections: Each server's stored sections, read once per batch.
     /// - Returns: How many (server, section, folder) requests were queued or merged.
     @discardableResult
-    public static func scheduleScans(
+    static func scheduleScans(
         _ db: Database, event: Event, spec: ScanActionSpec, servers: [PlexServerSettings],
         sections: [String: [PlexSection]], rule: String, now: Date
     ) throws -> Int {

@@ -19,7 +19,7 @@ extension AppDatabase {
     }
 
     /// The stored section list of a server, read inside a transaction.
-    public static func sections(_ db: Database, server: String) throws -> [PlexSection] {
+    static func sections(_ db: Database, server: String) throws -> [PlexSection] {
         let decoder = JSONDecoder()
         return try Row.fetchAll(
             db, sql: "SELECT * FROM plex_section WHERE server = ? ORDER BY key", arguments: [server]

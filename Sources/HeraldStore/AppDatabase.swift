@@ -7,7 +7,8 @@ import GRDB
 /// `DatabaseQueue` for quick in-memory tests. Migrations are registered once and never edited
 /// after release; new schema goes into new migrations.
 public struct AppDatabase: Sendable {
-    public let writer: any DatabaseWriter
+    /// Internal: the store owns its transactions, and callers get values back, never a `Database`.
+    let writer: any DatabaseWriter
 
     /// Opens (creating if needed) the database and applies pending migrations.
     public init(_ writer: any DatabaseWriter) throws {

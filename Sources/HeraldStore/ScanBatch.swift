@@ -8,7 +8,7 @@ import HeraldCore
 /// each would dominate dispatch. The batch loads a (server, section)'s pending scans the first time
 /// it needs them, indexes them by folder, hands the coalescer only the relevant candidates (the
 /// same folder, its ancestors, or its descendants) and records the net changes at `flush`.
-public final class ScanBatch {
+final class ScanBatch {
     struct Queue {
         private(set) var byFolder: [String: PendingScan] = [:]
         /// How many queued folders lie strictly inside each folder, so "is anything queued below
@@ -44,13 +44,13 @@ public final class ScanBatch {
     private var sectionKeys: [String: [String: [String]]] = [:]
     private let db: Database
 
-    public init(_ db: Database) {
+    init(_ db: Database) {
         self.db = db
     }
 
     /// Queues the scans a `scan` action asks for (see `AppDatabase.scheduleScans` for the rules).
     @discardableResult
-    public func schedule(
+    func schedule(
         event: Event, spec: ScanActionSpec, servers: [PlexServerSettings], sections: [String: [PlexSection]],
         rule: String, now: Date
     ) throws -> Int {
@@ -78,7 +78,7 @@ public final class ScanBatch {
 
     /// Queues a scan of one folder of a known section. `schedule` uses it for events; Herald's own
     /// work (a cleanup action removed or restored files there) calls it directly.
-    public func enqueue(
+    func enqueue(
         server: String, section: String, folder: String, localFolder: String, spec: ScanActionSpec, now: Date,
         origin: (event: String, rule: String)
     ) throws {
@@ -138,7 +138,7 @@ public final class ScanBatch {
     }
 
     /// Writes the net changes of the batch.
-    public func flush() throws {
+    func flush() throws {
         for queue in queues.values {
             try AppDatabase.apply(queue.deleted.map { .delete(id: $0) }, db, eventID: "", rule: "")
             var updates: [ScanQueueChange] = []

@@ -28,8 +28,9 @@ import Testing
         #expect(entries.map(\.sequence) == [5, 4, 3, 2, 1])
         #expect(entries.map { $0.dispatchedAt?.timeIntervalSince1970 } == [nil, 20, 20, 10, 10])
         #expect(try await database.eventCount(pendingOnly: true) == 1)
-        let (count, last) = try await database.dispatchPending(limit: 10) { _, entries in
+        let (count, last) = try await database.dispatchPending(limit: 10) { entries in
             #expect(entries.map(\.sequence) == [5])
+            return DispatchWork()
         }
         #expect(count == 1 && last == 5)
     }

@@ -251,36 +251,56 @@ import Testing
         defer { directory.remove() }
         let database = try AppDatabase.open(path: path)
         _ = try await database.appendEvents((1...5).map { sample($0) })
-        let (seen, _) = try await database.dispatchPending(limit: 3) { _, entries in
+        let (seen, _) = try await database.dispatchPending(limit: 3) { entries in
             #expect(entries.map(\.sequence) == [1, 2, 3])
+            return DispatchWork()
         }
         #expect(seen == 3)
         #expect(try await database.eventCount(pendingOnly: true) == 2)
-        let (rest, last) = try await database.dispatchPending(limit: 10) { _, entries in
+        let (rest, last) = try await database.dispatchPending(limit: 10) { entries in
             #expect(entries.count == 2)
+            return DispatchWork()
         }
         #expect(rest == 2)
         #expect(last == 5)
-        #expect(try await database.dispatchPending(limit: 10) { _, _ in }.count == 0)
+        #expect(try await database.dispatchPending(limit: 10) { _ in DispatchWork() }.count == 0)
     }
 
     @Test func aFailingHandlerLeavesEventsAndTheirConsequencesUnrecorded() async throws {
         defer { directory.remove() }
         let database = try AppDatabase.open(path: path)
         _ = try await database.appendEvents([sample(1)])
-        try await database.writer.write { db in try db.execute(sql: "CREATE TABLE consequence (n INTEGER)") }
         struct RuleFailed: Error {}
         await #expect(throws: RuleFailed.self) {
-            try await database.dispatchPending(limit: 10) { db, _ in
-                try db.execute(sql: "INSERT INTO consequence VALUES (1)")
-                throw RuleFailed()
-            }
+            try await database.dispatchPending(limit: 10) { _ in throw RuleFailed() }
         }
         #expect(try await database.eventCount(pendingOnly: true) == 1)
-        let consequences = try await database.writer.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM consequence")
+    }
+
+    /// A batch's jobs commit with its dispatch mark: once marked, its scans and messages are there.
+    @Test func aBatchsJobsAreRecordedWithItsMark() async throws {
+        defer { directory.remove() }
+        let database = try AppDatabase.open(path: path)
+        _ = try await database.appendEvents([sample(1, kind: "sonarr.download")])
+        let server = PlexServerSettings(name: "home", url: "http://127.0.0.1:1", token: Secret("t"))
+        try await database.saveSections(
+            [PlexSection(key: "2", title: "TV", type: "show", locations: ["/tv"])], server: "home", now: Date())
+        let (count, _) = try await database.dispatchPending(limit: 10) { entries in
+            var work = DispatchWork(decidedAt: Date(timeIntervalSince1970: 1_000))
+            work.servers = [server]
+            work.scans = entries.map {
+                var event = $0.event
+                event.paths = ["/tv/Show/Season 1/e.mkv"]
+                return DispatchWork.Scan(event: event, spec: ScanActionSpec(wait: .seconds(30)), rule: "scan")
+            }
+            return work
         }
-        #expect(consequences == 0, "the consequence rolled back with the dispatch mark")
+        #expect(count == 1)
+        #expect(try await database.eventCount(pendingOnly: true) == 0)
+        let scans = try await database.scanRequests(server: "home")
+        #expect(scans.map(\.scan.folder) == ["/tv/Show/Season 1"])
+        #expect(scans.first?.scan.section == "2")
+        #expect(scans.first?.scan.deadline == Date(timeIntervalSince1970: 1_030))
     }
 
     @Test func filtersBySourceKindTimeAndPosition() async throws {

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import HeraldCore
-import HeraldStore
+@testable import HeraldStore
 import Testing
 
 @Suite struct OutboxTests {

@@ -18,7 +18,7 @@ import Testing
             Event(receivedAt: t0.addingTimeInterval(Double($0)), source: .fs, kind: "fs.created")
         }
         _ = try await database.appendEvents(events)
-        _ = try await database.dispatchPending(limit: count, now: t0) { _, _ in }
+        _ = try await database.dispatchPending(limit: count, now: t0) { _ in DispatchWork() }
         #expect(try await database.prune(before: t0.addingTimeInterval(-1)).events == 0)
         let steps = try await database.writer.write { db in
             sqlite3_stmt_status(
@@ -36,8 +36,8 @@ import Testing
         let old = (0..<3).map { Event(receivedAt: t0.addingTimeInterval(Double($0)), source: .fs, kind: "fs.created") }
         let recent = Event(receivedAt: t0.addingTimeInterval(100), source: .fs, kind: "fs.created")
         _ = try await database.appendEvents([old[0], old[1], recent, old[2]])
-        _ = try await database.dispatchPending(limit: 1, now: t0) { _, _ in }
-        _ = try await database.dispatchPending(limit: 2, now: t0.addingTimeInterval(1)) { _, _ in }
+        _ = try await database.dispatchPending(limit: 1, now: t0) { _ in DispatchWork() }
+        _ = try await database.dispatchPending(limit: 2, now: t0.addingTimeInterval(1)) { _ in DispatchWork() }
         try await database.writer.write { db in
             for (index, state) in ["sent", "dead", "pending"].enumerated() {
                 try db.execute(
