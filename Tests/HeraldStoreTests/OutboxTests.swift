@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 import HeraldCore
-@testable import HeraldStore
 import Testing
+
+@testable import HeraldStore
 
 @Suite struct OutboxTests {
     let t0 = Date(timeIntervalSince1970: 1_795_000_000)

@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
 import HeraldCore
-@testable import HeraldStore
 import HeraldTestSupport
 import Testing
+
+@testable import HeraldStore
 
 @Suite struct ScanQueueTests {
     let server = PlexServerSettings(name: "home", url: "http://127.0.0.1:9", token: Secret("t"))
