@@ -15,7 +15,13 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "herald", targets: ["herald"]),
-        .executable(name: "herald-bench", targets: ["HeraldBenchmarks"]),
+        // For the benchmark package in bench/HeraldBenchmarks only (kept out of the default build).
+        .library(
+            name: "HeraldForBenchmarks",
+            targets: [
+                "HeraldApp", "HeraldConfig", "HeraldCore", "HeraldIngest", "HeraldPlex", "HeraldStore",
+                "HeraldTestSupport",
+            ]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -135,20 +141,6 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-            ],
-            swiftSettings: strictSettings
-        ),
-        .executableTarget(
-            name: "HeraldBenchmarks",
-            dependencies: [
-                "HeraldApp", "HeraldConfig", "HeraldCore", "HeraldIngest", "HeraldPlex", "HeraldStore",
-                "HeraldTestSupport",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),

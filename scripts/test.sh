@@ -8,7 +8,7 @@ scripts/install-deps.sh
 echo "== shell scripts"
 for script in scripts/*.sh bench/*.sh; do bash -n "$script"; done
 echo "== swift format lint"
-swift format lint --strict --recursive Sources Tests Package.swift
+swift format lint --strict --recursive Sources Tests Package.swift bench/HeraldBenchmarks
 echo "== systemd unit"
 if command -v systemd-analyze >/dev/null 2>&1; then
     # Checks syntax and directives; the binary path need not exist here.

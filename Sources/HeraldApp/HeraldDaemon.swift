@@ -127,14 +127,16 @@ public func buildServiceGroup(
         journal: journal, logger: logger, now: now, wakeScans: { scanSignals[$0]?.wake() })
     let cleanupWake = WakeSignal()
     let rules = RuleDispatch(configuration: running, logger: logger, now: now)
-    let inventoryWake = WakeSignal()
+    let inventoryWakes = InventoryService.wakes(for: configuration.plexServers)
     let watchesInventory = configuration.plexServers.contains { $0.inventory != nil }
     let handler: @Sendable () -> DispatchHandler? = {
         let inner = dispatchHandler ?? rules.handler
         guard watchesInventory else { return inner }
         // The inventory fetches what changed once Plex has added something.
         return { entries in
-            if entries.contains(where: { InventoryService.isTrigger($0.event.kind) }) { inventoryWake.wake() }
+            if entries.contains(where: { InventoryService.isTrigger($0.event.kind) }) {
+                for signal in inventoryWakes.values { signal.wake() }
+            }
             return try inner?(entries) ?? DispatchWork()
         }
     }
@@ -188,7 +190,7 @@ public func buildServiceGroup(
                             database: database, client: TautulliClient(http: http, settings: $0), pageSize: $0.pageSize,
                             now: now)
                     }
-                }, logger: logger, now: now, wake: inventoryWake)),
+                }, logger: logger, now: now, wakes: inventoryWakes)),
         .init(
             service: CleanupService(
                 evaluation: evaluation, actions: cleanupActions, rules: configuration.cleanupRules,

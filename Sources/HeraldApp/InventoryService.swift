@@ -8,7 +8,7 @@ import ServiceLifecycle
 /// Syncs each Plex server that asks for it (`plex.NAME.inventory`): in full shortly after start
 /// and then every `every`; in between, only what Plex changed since the last sync, every
 /// `incremental_every` and `incremental_delay` after a `plex.library.new` or a completed scan
-/// (`wake`). Tautulli's history follows each sync.
+/// (`wakes`). Tautulli's history follows each sync.
 struct InventoryService: Service {
     let database: AppDatabase
     let servers: [PlexServerSettings]
@@ -18,8 +18,14 @@ struct InventoryService: Service {
     let logger: Logger
     let now: @Sendable () -> Date
     var firstDelay: Duration = .seconds(30)
-    /// Woken when the library changed (`InventoryService.isTrigger`).
-    var wake = WakeSignal()
+    /// Woken when the library changed (`InventoryService.isTrigger`): one signal per server, since
+    /// a `WakeSignal` has exactly one waiter (`InventoryService.wakes(for:)` makes them).
+    let wakes: [String: WakeSignal]
+
+    /// One wake-up signal for each server's sync loop.
+    static func wakes(for servers: [PlexServerSettings]) -> [String: WakeSignal] {
+        Dictionary(servers.map { ($0.name, WakeSignal()) }) { first, _ in first }
+    }
 
     /// Event kinds after which the changed items are fetched.
     static func isTrigger(_ kind: String) -> Bool {
@@ -35,7 +41,9 @@ struct InventoryService: Service {
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 for server in scheduled {
-                    guard let schedule = server.inventory, let client = clients[server.name] else { continue }
+                    guard let schedule = server.inventory, let client = clients[server.name],
+                        let wake = wakes[server.name]
+                    else { continue }
                     group.addTask {
                         try? await Task.sleep(for: firstDelay)
                         while !Task.isCancelled {

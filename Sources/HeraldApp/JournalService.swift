@@ -12,9 +12,12 @@ struct JournalService: Service {
     let logger: Logger
 
     func run() async throws {
-        await withGracefulShutdownHandler {
+        // Closed on a graceful shutdown and on cancellation alike: the writer's thread ends once
+        // it has committed what it holds, and a group cancelled because another service failed
+        // to start must not wait for it past its cancellation deadline.
+        await withTaskCancellationOrGracefulShutdownHandler {
             await writer.run()
-        } onGracefulShutdown: {
+        } onCancelOrGracefulShutdown: {
             writer.close()
         }
         do {

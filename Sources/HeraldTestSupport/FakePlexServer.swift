@@ -32,6 +32,8 @@ public final class FakePlexServer: Sendable {
         public var token: String?
         /// When the request arrived.
         public var at: Date
+        /// The raw query string, as sent.
+        public var query: String?
     }
 
     private struct State {
@@ -144,7 +146,8 @@ public final class FakePlexServer: Sendable {
         state.withLock {
             $0.requests.append(
                 Recorded(
-                    method: request.method.rawValue, path: request.uri.path, folder: folder, token: token, at: Date()))
+                    method: request.method.rawValue, path: request.uri.path, folder: folder, token: token, at: Date(),
+                    query: request.uri.query))
         }
     }
 

@@ -9,11 +9,12 @@ public final class RecordingJournal: EventJournal {
 
     public var events: [Event] { state.withLock { $0.events } }
 
-    /// Waits until at least `count` events are recorded (or the timeout passes), so a test can
-    /// wait for a state instead of sleeping for a time a loaded machine may exceed.
+    /// Waits until at least `count` events are recorded; throws `WaitTimedOut` when the timeout
+    /// passes first, so a test waits for a state instead of sleeping and then assuming it.
     public func waitFor(count: Int, timeout: Duration = .seconds(10)) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline, events.count < count { try await Task.sleep(for: .milliseconds(10)) }
+        try await waitUntil("\(count) journalled events", timeout: timeout, poll: .milliseconds(10)) {
+            events.count >= count
+        }
     }
 
     /// Makes later appends fail, as a full disk or closed journal would.

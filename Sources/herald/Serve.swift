@@ -33,7 +33,14 @@ struct Serve: AsyncParsableCommand {
                 "cannot start", metadata: ["error": "\(error)", "state_directory": "\(configuration.stateDirectory)"])
             throw ExitCode.failure
         }
-        try await daemon.run()
+        do {
+            try await daemon.run()
+        } catch {
+            // One line that says what failed and what to do, and an exit code systemd can act on.
+            let failure = ServeFailure.from(error, configuration: configuration)
+            logger.critical("herald stopped: \(failure.description)")
+            throw ExitCode(failure.exitCode)
+        }
         logger.notice("herald stopped")
     }
 }

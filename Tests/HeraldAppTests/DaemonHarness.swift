@@ -43,7 +43,7 @@ struct DaemonHarness {
     func run(_ body: @Sendable (TestClient) async throws -> Void) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await daemon.run() }
-            while daemon.readiness.port == nil { try await Task.sleep(for: .milliseconds(10)) }
+            try await waitUntil("the daemon to listen", timeout: .seconds(30)) { daemon.readiness.port != nil }
             let client = TestClient(host: "127.0.0.1", port: daemon.readiness.port!)
             client.connect()
             do {

@@ -68,12 +68,12 @@ import Testing
         "    rewrites: [{from: \"^\(media.path)/\", to: \"/storage/media/tv/\"}]\n"
     }
 
-    static func waitUntil(timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+    /// Waits for a state; fails (throws, with the waiting line) when it does not come in time.
+    static func waitUntil(
+        timeout: Duration = .seconds(10), fileID: String = #fileID, line: Int = #line,
+        _ condition: () async throws -> Bool
+    ) async throws {
+        try await HeraldTestSupport.waitUntil(timeout: timeout, fileID: fileID, line: line, condition)
     }
 
     static func internalEvents(_ database: AppDatabase, _ kind: String) async throws -> [JournalEntry] {

@@ -13,7 +13,7 @@ final class DaemonProcess: @unchecked Sendable {
     let directory: TemporaryDirectory
     let configFile: String
     let logFile: String
-    private(set) var port: Int = 0
+    var port: Int = 0
     private var process: Process?
 
     /// The `herald` executable built next to the test bundle.

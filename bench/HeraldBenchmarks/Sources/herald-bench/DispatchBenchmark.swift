@@ -31,12 +31,6 @@ struct DispatchBenchmark {
             try await CleanupBenchmark.setup(path: path)
             return
         }
-        if CommandLine.arguments.dropFirst().first == "http-floor" {
-            try HTTPFloorProbe.run(
-                port: Int(CommandLine.arguments.dropFirst(2).first ?? "18090") ?? 18090,
-                decode: CommandLine.arguments.contains("decode"))
-            return
-        }
         if CommandLine.arguments.dropFirst().first == "journal" {
             try await JournalBenchmark.run(rounds: Int(CommandLine.arguments.dropFirst(2).first ?? "3") ?? 3)
             return
