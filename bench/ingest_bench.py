@@ -16,14 +16,18 @@ Measures, for each server, over several alternating rounds:
     each server spends per webhook from how busy the machine was);
   * idle resident memory (VmRSS) after start, and after the load;
   * start to ready: from exec until /readyz (Herald) or the hook (webhook) answers 200.
+Both servers authenticate every request: Herald's sonarr source has a username and password, and
+every request carries them (HTTP Basic, as Sonarr sends them); webhook's trigger rule checks the
+same Authorization header before anything else.
 Herald runs with journal.synchronous=full: every acknowledged webhook is fsynced (group commit);
 --synchronous normal measures the setting that survives a crash of Herald but not a power loss.
 webhook parses the same JSON and evaluates one trigger rule that does not match (no command runs).
 Every number is a median over the rounds; machines here are noisy.
 """
-import argparse, http.client, json, os, re, shutil, socket, statistics, subprocess, sys, tempfile, time
+import argparse, base64, http.client, json, os, re, shutil, socket, statistics, subprocess, sys, tempfile, time
 
 FIXTURE = "samples/payloads/sonarr-v4-download.json"
+AUTHORIZATION = "Basic " + base64.b64encode(b"sonarr:bench-secret").decode()
 
 
 def free_port():
@@ -35,7 +39,7 @@ def free_port():
 def get_status(port, path, method="GET", body=None):
     try:
         c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-        headers = {"Content-Type": "application/json"} if body else {}
+        headers = {"Content-Type": "application/json", "Authorization": AUTHORIZATION} if body else {}
         c.request(method, path, body=body, headers=headers)
         status = c.getresponse().status
         c.close()
@@ -86,7 +90,8 @@ class Server:
 def wrk(port, path, seconds, connections):
     out = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", "bench/post.lua", f"http://127.0.0.1:{port}{path}"],
-        capture_output=True, text=True, check=True, env={**os.environ, "BODY_FILE": FIXTURE}).stdout
+        capture_output=True, text=True, check=True,
+        env={**os.environ, "BODY_FILE": FIXTURE, "AUTHORIZATION": AUTHORIZATION}).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     requests = int(re.search(r"(\d+) requests in", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -96,6 +101,7 @@ def wrk(port, path, seconds, connections):
 def hey(port, path, seconds):
     out = subprocess.run(
         ["hey", "-z", f"{seconds}s", "-c", "20", "-q", "50", "-m", "POST", "-T", "application/json", "-D", FIXTURE,
+         "-H", f"Authorization: {AUTHORIZATION}",
          f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True).stdout
     p50 = float(re.search(r"50%+ in ([\d.]+) secs", out).group(1)) * 1000
     p99 = float(re.search(r"99%+ in ([\d.]+) secs", out).group(1)) * 1000
@@ -120,13 +126,18 @@ def main():
     herald_port, webhook_port = free_port(), free_port()
     with open(f"{work}/herald.yml", "w") as f:
         f.write(f"state_directory: {work}/state\nserver: {{host: 127.0.0.1, port: {herald_port}}}\n"
-                f"log: {{level: warning}}\njournal: {{synchronous: {args.synchronous}}}\n")
+                f"log: {{level: warning}}\njournal: {{synchronous: {args.synchronous}}}\n"
+                "sources: {sonarr: {username: sonarr, password: bench-secret}}\n")
     with open(f"{work}/hooks.json", "w") as f:
         json.dump([{
             "id": "sonarr", "execute-command": "/bin/true", "response-message": "ok",
             "trigger-rule-mismatch-http-response-code": 200,
-            "trigger-rule": {"match": {"type": "value", "value": "NeverMatches",
-                                       "parameter": {"source": "payload", "name": "eventType"}}},
+            "trigger-rule": {"and": [
+                {"match": {"type": "value", "value": AUTHORIZATION,
+                           "parameter": {"source": "header", "name": "Authorization"}}},
+                {"match": {"type": "value", "value": "NeverMatches",
+                           "parameter": {"source": "payload", "name": "eventType"}}},
+            ]},
         }], f)
     herald = Server("herald", [os.path.abspath(args.herald), "serve", "--config", f"{work}/herald.yml"],
                     "/readyz", "GET", herald_port, work)

@@ -45,6 +45,14 @@ struct RequestMetricsMiddleware: RouterMiddleware {
         }
     }
 
+    /// The methods HTTP defines are labels as they are; any other token a client sends is "other".
+    static func methodLabel(_ method: HTTPRequest.Method) -> String {
+        switch method {
+        case .get, .head, .post, .put, .delete, .connect, .options, .trace, .patch: method.rawValue
+        default: "other"
+        }
+    }
+
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
@@ -52,7 +60,8 @@ struct RequestMetricsMiddleware: RouterMiddleware {
         var status = HTTPResponse.Status.internalServerError
         defer {
             record(
-                method: request.method.rawValue, route: context.endpointPath ?? "unmatched", status: status.code,
+                method: Self.methodLabel(request.method), route: context.endpointPath ?? "unmatched",
+                status: status.code,
                 duration: ContinuousClock.now - started)
         }
         do {

@@ -136,6 +136,8 @@ public struct WebhookIntake: Sendable {
         let id: String
         let source: EventSource
         let kind: String
+        /// The kind as a metric label, from a closed set (`WebhookKinds.metricLabel`).
+        let metricKind: String
         let ignoredReason: String?
         let paths: Int
 
@@ -143,6 +145,7 @@ public struct WebhookIntake: Sendable {
             id = event.id
             source = event.source
             kind = event.kind
+            metricKind = WebhookKinds.metricLabel(event)
             ignoredReason = event.ignoredReason
             paths = event.paths.count
         }
@@ -150,7 +153,7 @@ public struct WebhookIntake: Sendable {
 
     /// Counts and logs a journalled event and writes the 202 answer.
     public func accepted(_ receipt: Receipt, sequence: Int64) -> Answer {
-        metrics.received(kind: receipt.kind, source: receipt.source)
+        metrics.received(kind: receipt.metricKind, source: receipt.source)
         logger.info(
             "event journalled",
             metadata: [

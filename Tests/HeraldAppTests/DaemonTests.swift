@@ -31,6 +31,31 @@ import Testing
         }
     }
 
+    /// Metric labels come from closed sets: event types a sender made up, generic event names and
+    /// methods outside HTTP's own never become series of their own (NIO's parser refuses
+    /// methods it does not know outright; WebDAV's and the like are counted as "other").
+    @Test func senderChosenStringsNeverBecomeMetricLabels() async throws {
+        let harness = try DaemonHarness(extraYAML: "sources: {generic: {ci: {token: t}}}\n")
+        try await harness.run { client in
+            for number in 1...20 {
+                let body = #"{"eventType": "MadeUpType\#(number)", "series": {"id": 1, "title": "S", "path": "/tv/S"}}"#
+                #expect(try await client.postJSON("/hooks/sonarr", Data(body.utf8)).status == .accepted)
+                let generic = try await client.postJSON(
+                    "/hooks/generic/ci?token=t&event=build\(number)", Data(#"{"title": "x"}"#.utf8))
+                #expect(generic.status == .accepted)
+                let method = HTTPRequest.Method(number.isMultiple(of: 2) ? "PROPFIND" : "MKCOL")!
+                _ = try await client.execute(.init("/healthz", method: method))
+            }
+            let metrics = String(buffer: try await client.get("/metrics").body ?? ByteBuffer())
+            #expect(metrics.contains(#"herald_events_received_total{source="sonarr",kind="sonarr.unknown"} 20"#))
+            #expect(metrics.contains(#"herald_events_received_total{source="generic",kind="generic.ci"} 20"#))
+            #expect(!metrics.contains("made_up_type"), "no series per invented event type")
+            #expect(!metrics.contains("build1"), "no series per generic event name")
+            #expect(!metrics.contains("PROPFIND") && !metrics.contains("MKCOL"), "no series per unusual method")
+            #expect(metrics.contains(#"method="other",route="NotFound",status="404""#))
+        }
+    }
+
     @Test func eventsAreDispatchedAfterTheyAreJournalled() async throws {
         let harness = try DaemonHarness()
         try await harness.run { client in
