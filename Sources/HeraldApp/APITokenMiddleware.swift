@@ -5,8 +5,9 @@ import HeraldIngest
 import Hummingbird
 
 /// Middleware in front of every `/api` route: the API answers only when `api.token` is set, and
-/// only to requests that carry it (checked with the same rules, and the same constant-time
-/// comparison, as webhook credentials).
+/// only to requests that carry it in a header (`Authorization: Bearer`, `X-Herald-Token` or
+/// Basic), compared in constant time as webhook credentials are. Never in the URL: a query string
+/// ends up in proxy and browser logs.
 struct APITokenMiddleware: RouterMiddleware {
     typealias Context = HeraldRequestContext
 
@@ -20,7 +21,7 @@ struct APITokenMiddleware: RouterMiddleware {
                 .forbidden, ["error": "the API is disabled: set api.token in the configuration"])
         }
         let authorized = WebhookAuthenticator.isAuthorized(
-            SourceCredentials(token: token), queryToken: request.uri.queryParameters.get("token"),
+            SourceCredentials(token: token), queryToken: nil,
             header: { request.headers.value(named: $0) })
         guard authorized else {
             return OperationsRoutes.json(.unauthorized, ["error": "missing or wrong API token"])

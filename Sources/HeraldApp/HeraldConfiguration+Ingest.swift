@@ -24,19 +24,4 @@ extension HeraldConfiguration {
             keepPlexPosters: notifications.channels.contains { $0.service == .discord || $0.service == .telegram }
         )
     }
-
-    /// Sources left open (no credential configured), for the start-up warning.
-    public var openSources: [String] {
-        var open: [String] = []
-        for (name, settings) in [
-            ("plex", sources.plex), ("tautulli", sources.tautulli), ("sonarr", sources.sonarr),
-            ("radarr", sources.radarr), ("lidarr", sources.lidarr),
-        ] where settings.enabled && settings.credentials.isOpen {
-            open.append(name)
-        }
-        for endpoint in sources.generic where endpoint.credentials.isOpen && endpoint.signature == nil {
-            open.append("generic/\(endpoint.name)")
-        }
-        return open
-    }
 }

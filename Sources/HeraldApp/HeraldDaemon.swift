@@ -165,24 +165,24 @@ public func buildServiceGroup(
         logger: logger
     )
     var services: [ServiceGroupConfiguration.ServiceConfiguration] =
-        http.map { [.init(service: HTTPClientService(client: $0))] } ?? []
+        http.map { [.named(HTTPClientService(client: $0))] } ?? []
     services += [
-        .init(service: JournalService(writer: journal, database: database, logger: logger)),
-        .init(
-            service: CheckpointService(
+        .named(JournalService(writer: journal, database: database, logger: logger)),
+        .named(
+            CheckpointService(
                 checkpointer: checkpointer, interval: .seconds(1), logger: logger, database: database,
                 retention: configuration.journal.retention, now: now)),
-        .init(
-            service: EventDispatcher(
+        .named(
+            EventDispatcher(
                 database: database, commits: journal.commits, handler: handler,
                 cached: { journal.committedEvent($0) }, forget: { journal.forgetCommitted(upTo: $0) },
                 afterDispatch: { for signal in wakeSignals { signal.wake() } }, logger: logger)),
-        .init(
-            service: ScanWorker(
+        .named(
+            ScanWorker(
                 database: database, journal: journal, servers: configuration.plexServers, clients: clients,
                 signals: signals, logger: logger, now: now, random: { Double.random(in: 0..<1) })),
-        .init(
-            service: InventoryService(
+        .named(
+            InventoryService(
                 database: database, servers: configuration.plexServers, clients: clients,
                 history: http.flatMap { http in
                     configuration.tautulli.map {
@@ -191,13 +191,13 @@ public func buildServiceGroup(
                             now: now)
                     }
                 }, logger: logger, now: now, wakes: inventoryWakes)),
-        .init(
-            service: CleanupService(
+        .named(
+            CleanupService(
                 evaluation: evaluation, actions: cleanupActions, rules: configuration.cleanupRules,
                 checkEvery: configuration.cleanup.checkEvery, journal: journal, logger: logger, now: now,
                 zone: configuration.timeZone ?? .current, wake: cleanupWake)),
-        .init(
-            service: NotifyWorker(
+        .named(
+            NotifyWorker(
                 database: database, journal: journal, channels: channels, senders: senders,
                 renderer: NotificationRenderer(templates: templates), signals: channelSignals,
                 timeZone: configuration.timeZone ?? .current, metrics: NotifyMetrics(factory: metrics), logger: logger,
@@ -205,22 +205,22 @@ public func buildServiceGroup(
     ]
     if !configuration.watch.roots.isEmpty || !configuration.watch.pollRoots.isEmpty {
         services.append(
-            .init(
-                service: WatchService(
+            .named(
+                WatchService(
                     configuration: configuration.watch, journal: journal, readiness: readiness, metrics: metrics,
                     logger: logger)))
     }
     if installSignalHandlers {
         services.append(
-            .init(
-                service: ReloadService(
+            .named(
+                ReloadService(
                     file: configuration.file, environment: environment, running: running, ingest: ingest,
                     logLevel: logLevel, logger: logger)))
     }
-    services.append(.init(service: server))
+    services.append(.named(server))
     services.append(
-        .init(
-            service: LifecycleService(
+        .named(
+            LifecycleService(
                 readiness: readiness, notifier: notifier,
                 watchdogInterval: SystemdNotifier.watchdogInterval(environment: environment), logger: logger)))
 
@@ -234,4 +234,13 @@ public func buildServiceGroup(
     return HeraldDaemon(
         serviceGroup: ServiceGroup(configuration: groupConfiguration),
         database: database, journal: journal, readiness: readiness, configuration: running)
+}
+
+extension ServiceGroupConfiguration.ServiceConfiguration {
+    /// A service named by its type alone in ServiceLifecycle's logs and errors. The default name
+    /// is the service's whole description, which prints every field (the process environment,
+    /// clients, settings) and so put secrets into debug logs.
+    static func named(_ service: some Service) -> Self {
+        .init(service: service, serviceName: String(describing: type(of: service)))
+    }
 }

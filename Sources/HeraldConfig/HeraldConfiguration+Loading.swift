@@ -103,6 +103,7 @@ extension HeraldConfiguration {
             }
         }
         root.finish()
+        configuration.exposureProblems(root: root)
 
         var diagnostics = reader.diagnostics
         if let directory = configuration.rulesDirectory, diagnostics.isEmpty {
@@ -289,6 +290,7 @@ extension HeraldConfiguration {
             var settings = SourceSettings()
             if let enabled = entry.bool("enabled") { settings.enabled = enabled }
             settings.credentials = readCredentials(entry)
+            if let allow = entry.bool("allow_unauthenticated") { settings.allowUnauthenticated = allow }
             entry.finish()
             return settings
         }
@@ -307,6 +309,7 @@ extension HeraldConfiguration {
                 }
                 var endpoint = GenericEndpointSettings(name: name)
                 endpoint.credentials = readCredentials(entry)
+                if let allow = entry.bool("allow_unauthenticated") { endpoint.allowUnauthenticated = allow }
                 if let signature = entry.mapping("signature") { endpoint.signature = readSignature(signature) }
                 entry.finish()
                 sources.generic.append(endpoint)

@@ -47,8 +47,9 @@ public struct HeraldConfiguration: Sendable, Equatable {
 
 /// The HTTP listener.
 public struct ServerSettings: Sendable, Equatable {
-    /// Address to bind; `0.0.0.0` so Plex and the *arr apps on other hosts can reach it.
-    public var host = "0.0.0.0"
+    /// Address to bind. Loopback by default (secure by default): set `0.0.0.0`, with credentials
+    /// on every source, for Plex and the *arr apps on other hosts to reach it.
+    public var host = "127.0.0.1"
     public var port = 8765
     /// Largest JSON body accepted from Tautulli, the *arr apps and generic senders.
     public var maxBodySize = 1 << 20
@@ -116,6 +117,8 @@ public struct SourceSettings: Sendable, Equatable {
     /// A disabled source answers 404, as if the route did not exist.
     public var enabled = true
     public var credentials = SourceCredentials()
+    /// Accept requests without credentials on an address other machines reach (refused otherwise).
+    public var allowUnauthenticated = false
 
     public init() {}
 }
@@ -124,6 +127,8 @@ public struct SourceSettings: Sendable, Equatable {
 public struct GenericEndpointSettings: Sendable, Equatable {
     public var name: String
     public var credentials = SourceCredentials()
+    /// Accept requests without credentials on an address other machines reach (refused otherwise).
+    public var allowUnauthenticated = false
     public var signature: SignatureSettings?
 
     public init(name: String) {

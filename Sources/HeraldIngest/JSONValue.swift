@@ -25,21 +25,48 @@ struct JSONValue {
         }
     }
 
-    /// What `JSONSerialization` made of the value.
-    private let node: Any
+    /// A parsed value. `JSONSerialization` gives `Any`; it is converted once into this tree,
+    /// because on Linux every cast of a Swift value to a Foundation class (`is NSNull`, `as?
+    /// NSNumber`) bridges it, copying a whole dictionary to `NSDictionary` per field read.
+    private indirect enum Node {
+        case object([String: Node])
+        case array([Node])
+        case string(String)
+        case number(NSNumber)
+        case bool(Bool)
+        case null
+    }
+
+    private let node: Node
     /// Where the value sits, as `series.path` or `episodes[0].title`; empty for the root.
     let path: String
+
+    private init(node: Node, path: String) {
+        self.node = node
+        self.path = path
+    }
 
     /// Parses a whole text; any JSON value may stand at the top.
     ///
     /// - Throws: The parser's one-line reason ("Unexpected character 'x' around line 1, column 3.").
     static func parse(_ data: Data) throws(SyntaxError) -> JSONValue {
         do {
-            return JSONValue(node: try JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed), path: "")
+            let parsed = try JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed)
+            return JSONValue(node: node(parsed), path: "")
         } catch {
             let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
             throw SyntaxError(message: reason ?? "\(error)")
         }
+    }
+
+    /// Converts what `JSONSerialization` made (Swift strings, arrays and dictionaries; `NSNumber`
+    /// and `NSNull` objects), testing the Swift types first so that no value is bridged.
+    private static func node(_ value: Any) -> Node {
+        if let text = value as? String { return .string(text) }
+        if let object = value as? [String: Any] { return .object(object.mapValues(node)) }
+        if let list = value as? [Any] { return .array(list.map(node)) }
+        if let number = value as? NSNumber { return isBoolean(number) ? .bool(number.boolValue) : .number(number) }
+        return .null
     }
 
     /// Why a text is not JSON, as Foundation's parser words it.
@@ -50,31 +77,34 @@ struct JSONValue {
 
     var kind: Kind {
         switch node {
-        case is NSNull: .null
-        case is String: .string
-        case is [Any]: .array
-        case is [String: Any]: .object
-        case let number as NSNumber: Self.isBoolean(number) ? .bool : .number
-        default: .null
+        case .object: .object
+        case .array: .array
+        case .string: .string
+        case .number: .number
+        case .bool: .bool
+        case .null: .null
         }
     }
 
-    var isNull: Bool { node is NSNull }
+    var isNull: Bool { kind == .null }
 
     /// An object's member by name; nil for other kinds or an absent name.
     subscript(name: String) -> JSONValue? {
-        guard let object = node as? [String: Any], let member = object[name] else { return nil }
+        guard case .object(let members) = node, let member = members[name] else { return nil }
         return JSONValue(node: member, path: path.isEmpty ? name : path + "." + name)
     }
 
     /// An array's elements in order (empty for other kinds).
     var elements: [JSONValue] {
-        guard let array = node as? [Any] else { return [] }
-        return array.enumerated().map { JSONValue(node: $1, path: path + "[\($0)]") }
+        guard case .array(let list) = node else { return [] }
+        return list.enumerated().map { JSONValue(node: $1, path: path + "[\($0)]") }
     }
 
     /// The text of a string (nil for other kinds).
-    var string: String? { node as? String }
+    var string: String? {
+        guard case .string(let text) = node else { return nil }
+        return text
+    }
 
     /// A number that is a whole `Int` (`3`, `3.0`, `3e2`); nil for other kinds, fractions and overflow.
     var int: Int? {
@@ -83,21 +113,21 @@ struct JSONValue {
         if abs(double) < 1e15 { return Int(double) }
         // Beyond 1e15 a double may not hold every integer: only a number parsed from digits that
         // fit `Int64` is exact, and then it is its own integer value.
-        guard let number = node as? NSNumber else { return nil }
+        guard case .number(let number) = node else { return nil }
         let exact = number.int64Value
         return Double(exact) == double ? Int(exact) : nil
     }
 
     /// A number as a `Double` (nil for other kinds).
     var double: Double? {
-        guard let number = node as? NSNumber, !Self.isBoolean(number) else { return nil }
+        guard case .number(let number) = node else { return nil }
         return number.doubleValue
     }
 
     /// A boolean (nil for other kinds).
     var bool: Bool? {
-        guard let number = node as? NSNumber, Self.isBoolean(number) else { return nil }
-        return number.boolValue
+        guard case .bool(let value) = node else { return nil }
+        return value
     }
 
     /// Whether `JSONSerialization` made the number from `true` or `false`.

@@ -93,6 +93,8 @@ import Testing
             #expect((events.first?["raw"] as? [String: Any])?["eventType"] as? String == "Download")
             let bad = try await client.get("/api/events?since=yesterday", headers: [.authorization: "Bearer apitoken"])
             #expect(bad.status == .badRequest)
+            // Never in the URL, where proxies and browsers log it.
+            #expect(try await client.get("/api/events?token=apitoken").status == .unauthorized)
         }
     }
 

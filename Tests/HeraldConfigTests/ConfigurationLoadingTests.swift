@@ -15,6 +15,42 @@ import Testing
         #expect(configuration.databasePath == "/var/lib/herald/herald.sqlite")
     }
 
+    /// Secure by default: loopback unless told otherwise, and on any other address no source
+    /// without credentials (unless explicitly allowed) and no sample placeholder secret.
+    @Test func otherMachinesAreLetInOnlyWithCredentials() throws {
+        #expect(
+            try HeraldConfiguration.parse(yaml: "state_directory: /s\n", file: "/t/h.yml").server.host == "127.0.0.1")
+        let exposed = "state_directory: /s\nserver: {host: 0.0.0.0}\n"
+        do {
+            _ = try HeraldConfiguration.parse(yaml: exposed + "sources: {sonarr: {token: t}}\n", file: "/t/h.yml")
+            Issue.record("an open source on 0.0.0.0 was accepted")
+        } catch {
+            let message = try #require(error.diagnostics.first?.message)
+            #expect(message.contains("these sources have no credentials: plex, tautulli, radarr, lidarr"))
+            #expect(message.contains("allow_unauthenticated: true"))
+        }
+        let closed = """
+            sources:
+              plex: {token: a}
+              tautulli: {enabled: false}
+              sonarr: {username: s, password: b}
+              radarr: {allow_unauthenticated: true}
+              lidarr: {token: c}
+              generic: {ci: {token: d}}
+            """
+        let accepted = try HeraldConfiguration.parse(yaml: exposed + closed + "\n", file: "/t/h.yml")
+        #expect(accepted.sources.radarr.allowUnauthenticated)
+        do {
+            _ = try HeraldConfiguration.parse(
+                yaml: exposed + closed.replacingOccurrences(of: "token: a", with: "token: sample-plex-token")
+                    + "\napi: {token: sample-api-token}\n", file: "/t/h.yml")
+            Issue.record("sample secrets on 0.0.0.0 were accepted")
+        } catch {
+            let messages = error.diagnostics.map(\.message).joined(separator: "\n")
+            #expect(messages.contains("api.token, sources.plex.token still hold the sample configuration's"))
+        }
+    }
+
     @Test func aRelativeStateDirectoryIsRelativeToTheConfigurationFile() throws {
         let configuration = try HeraldConfiguration.parse(
             yaml: "state_directory: ./state\n", file: "/etc/herald/herald.yml")
