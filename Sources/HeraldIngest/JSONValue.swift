@@ -25,23 +25,15 @@ struct JSONValue {
         }
     }
 
-    /// A parsed value. `JSONSerialization` gives `Any`; it is converted once into this tree,
-    /// because on Linux every cast of a Swift value to a Foundation class (`is NSNull`, `as?
-    /// NSNumber`) bridges it, copying a whole dictionary to `NSDictionary` per field read.
-    private indirect enum Node {
-        case object([String: Node])
-        case array([Node])
-        case string(String)
-        case number(NSNumber)
-        case bool(Bool)
-        case null
-    }
-
-    private let node: Node
+    /// What `JSONSerialization` made of the value: a Swift `String`, `[Any]` or `[String: Any]`,
+    /// or an `NSNumber` or `NSNull` object. The Swift types are always tested first: on Linux a
+    /// cast of a Swift value to a Foundation class (`is NSNull`, `as? NSNumber`) bridges it,
+    /// which for a dictionary copies it whole into an `NSDictionary`, per field read.
+    private let node: Any
     /// Where the value sits, as `series.path` or `episodes[0].title`; empty for the root.
     let path: String
 
-    private init(node: Node, path: String) {
+    private init(node: Any, path: String) {
         self.node = node
         self.path = path
     }
@@ -51,22 +43,17 @@ struct JSONValue {
     /// - Throws: The parser's one-line reason ("Unexpected character 'x' around line 1, column 3.").
     static func parse(_ data: Data) throws(SyntaxError) -> JSONValue {
         do {
-            let parsed = try JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed)
-            return JSONValue(node: node(parsed), path: "")
+            return JSONValue(node: try JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed), path: "")
         } catch {
             let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
             throw SyntaxError(message: reason ?? "\(error)")
         }
     }
 
-    /// Converts what `JSONSerialization` made (Swift strings, arrays and dictionaries; `NSNumber`
-    /// and `NSNull` objects), testing the Swift types first so that no value is bridged.
-    private static func node(_ value: Any) -> Node {
-        if let text = value as? String { return .string(text) }
-        if let object = value as? [String: Any] { return .object(object.mapValues(node)) }
-        if let list = value as? [Any] { return .array(list.map(node)) }
-        if let number = value as? NSNumber { return isBoolean(number) ? .bool(number.boolValue) : .number(number) }
-        return .null
+    /// The number, once the Swift types are ruled out (see `node`).
+    private var number: NSNumber? {
+        if node is String || node is [String: Any] || node is [Any] { return nil }
+        return node as? NSNumber
     }
 
     /// Why a text is not JSON, as Foundation's parser words it.
@@ -76,35 +63,29 @@ struct JSONValue {
     }
 
     var kind: Kind {
-        switch node {
-        case .object: .object
-        case .array: .array
-        case .string: .string
-        case .number: .number
-        case .bool: .bool
-        case .null: .null
-        }
+        if node is String { return .string }
+        if node is [String: Any] { return .object }
+        if node is [Any] { return .array }
+        guard let number else { return .null }
+        return Self.isBoolean(number) ? .bool : .number
     }
 
     var isNull: Bool { kind == .null }
 
     /// An object's member by name; nil for other kinds or an absent name.
     subscript(name: String) -> JSONValue? {
-        guard case .object(let members) = node, let member = members[name] else { return nil }
+        guard let members = node as? [String: Any], let member = members[name] else { return nil }
         return JSONValue(node: member, path: path.isEmpty ? name : path + "." + name)
     }
 
     /// An array's elements in order (empty for other kinds).
     var elements: [JSONValue] {
-        guard case .array(let list) = node else { return [] }
+        guard let list = node as? [Any] else { return [] }
         return list.enumerated().map { JSONValue(node: $1, path: path + "[\($0)]") }
     }
 
     /// The text of a string (nil for other kinds).
-    var string: String? {
-        guard case .string(let text) = node else { return nil }
-        return text
-    }
+    var string: String? { node as? String }
 
     /// A number that is a whole `Int` (`3`, `3.0`, `3e2`); nil for other kinds, fractions and overflow.
     var int: Int? {
@@ -113,21 +94,21 @@ struct JSONValue {
         if abs(double) < 1e15 { return Int(double) }
         // Beyond 1e15 a double may not hold every integer: only a number parsed from digits that
         // fit `Int64` is exact, and then it is its own integer value.
-        guard case .number(let number) = node else { return nil }
+        guard let number else { return nil }
         let exact = number.int64Value
         return Double(exact) == double ? Int(exact) : nil
     }
 
     /// A number as a `Double` (nil for other kinds).
     var double: Double? {
-        guard case .number(let number) = node else { return nil }
+        guard let number, !Self.isBoolean(number) else { return nil }
         return number.doubleValue
     }
 
     /// A boolean (nil for other kinds).
     var bool: Bool? {
-        guard case .bool(let value) = node else { return nil }
-        return value
+        guard let number, Self.isBoolean(number) else { return nil }
+        return number.boolValue
     }
 
     /// Whether `JSONSerialization` made the number from `true` or `false`.

@@ -3,9 +3,7 @@ import GRDB
 import HeraldCore
 
 /// The journal row of an event. Kept apart from `Event` so the schema can evolve independently.
-struct EventRecord: FetchableRecord, MutablePersistableRecord {
-    static let databaseTableName = "event"
-
+struct EventRecord: FetchableRecord {
     var sequence: Int64?
     var id: String
     var receivedAt: Double
@@ -40,34 +38,27 @@ struct EventRecord: FetchableRecord, MutablePersistableRecord {
         thumb = event.thumb
     }
 
-    func encode(to container: inout PersistenceContainer) {
-        container["id"] = id
-        container["received_at"] = receivedAt
-        container["source"] = source
-        container["kind"] = kind
-        container["paths"] = paths
-        container["previous_paths"] = previousPaths
-        container["media"] = media
-        container["user"] = user
-        container["player"] = player
-        container["ignored_reason"] = ignoredReason
-        container["endpoint"] = endpoint
-        container["raw"] = raw
-        container["thumb"] = thumb
-    }
-
-    mutating func didInsert(_ inserted: InsertionSuccess) {
-        sequence = inserted.rowID
-    }
-
     /// Inserts the events in order and returns their sequence numbers (row ids).
+    ///
+    /// One statement, prepared and cached by GRDB, executed with each row's values: a persistable
+    /// record's `insert` works its SQL and columns out again per row, which the journal, inserting
+    /// every webhook, need not pay.
     static func insert(_ events: some Collection<Event>, _ db: Database) throws -> [Int64] {
-        try events.map { event in
-            var record = EventRecord(event)
-            try record.insert(db)
-            return record.sequence ?? db.lastInsertedRowID
+        let statement = try db.cachedStatement(sql: insertSQL)
+        return try events.map { event in
+            let row = EventRecord(event)
+            try statement.execute(arguments: [
+                row.id, row.receivedAt, row.source, row.kind, row.paths, row.previousPaths, row.media, row.user,
+                row.player, row.ignoredReason, row.endpoint, row.raw, row.thumb,
+            ])
+            return db.lastInsertedRowID
         }
     }
+
+    private static let insertSQL = """
+        INSERT INTO event (id, received_at, source, kind, paths, previous_paths, media, user, player,
+        ignored_reason, endpoint, raw, thumb) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
 
     /// Decoded by column name directly: Codable decoding with snake-case conversion costs more than
     /// the query when the dispatcher reads thousands of rows back.
