@@ -70,14 +70,14 @@ public struct StructuredLogHandler: LogHandler {
             Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), milliseconds)
     }
 
-    /// Quotes a logfmt value when it holds spaces, quotes, `=` or control characters.
+    /// Quotes a logfmt value when it holds spaces, quotes, `=` or anything `TerminalText`
+    /// escapes (control characters: a value from a webhook must not forge a line or drive the
+    /// terminal that shows the log).
     static func logfmtValue(_ value: String) -> String {
-        let needsQuotes =
-            value.isEmpty || value.contains { $0 == " " || $0 == "\"" || $0 == "=" || $0.isNewline || $0 == "\\" }
+        let safe = TerminalText.safe(value)
+        let needsQuotes = safe.isEmpty || safe != value || safe.contains { $0 == " " || $0 == "\"" || $0 == "=" }
         guard needsQuotes else { return value }
-        var escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-        escaped = escaped.replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
-        return "\"" + escaped + "\""
+        return "\"" + safe.replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 }
 

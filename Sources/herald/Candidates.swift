@@ -38,11 +38,11 @@ struct CandidatesList: AsyncParsableCommand {
                 CandidateState(rawValue: candidate.state)?.isOpen == true
                 ? "  due \(format.string(from: candidate.dueAt))" : ""
             let age = candidate.addedAt.map { "  added \(Int(Date().timeIntervalSince($0) / 86_400))d ago" } ?? ""
-            print(
+            say(
                 "\(candidate.rule)  \(candidate.state)  \(candidate.title)  \(size)\(age)"
                     + "  flagged \(format.string(from: candidate.flaggedAt))\(due)"
                     + (candidate.approvedAt == nil ? "" : "  approved"))
-            if why { print("    subject \(candidate.subject): \(candidate.reason)") }
+            if why { say("    subject \(candidate.subject): \(candidate.reason)") }
         }
     }
 }
@@ -63,10 +63,10 @@ struct CandidatesEvaluate: AsyncParsableCommand {
         for rule in configuration.cleanupRules where rule.enabled {
             let outcome = try await evaluation.run(rule)
             if let skipped = outcome.skipped {
-                print("\(rule.name): not evaluated: \(skipped)")
+                say("\(rule.name): not evaluated: \(skipped)")
                 continue
             }
-            print(
+            say(
                 "\(rule.name): \(outcome.matched) matching (\(outcome.changes.flagged.count) newly flagged, "
                     + "\(outcome.changes.unflagged.count) unflagged), "
                     + "\(outcome.unknown) unknown (left as they were), \(outcome.excluded) excluded"
@@ -91,7 +91,7 @@ struct CandidatesKeep: AsyncParsableCommand {
         let configuration = try options.load()
         let database = try AppDatabase.open(path: configuration.databasePath)
         let removed = try await database.keep(subject: subject, note: note, now: Date())
-        print("\(subject) is kept from now on" + (removed ? " (its candidates were removed)" : ""))
+        say("\(subject) is kept from now on" + (removed ? " (its candidates were removed)" : ""))
     }
 }
 
@@ -117,7 +117,7 @@ struct CandidatesPostpone: AsyncParsableCommand {
             printError("no candidate \(subject)")
             throw ExitCode.failure
         }
-        print("\(subject) postponed by \(by)")
+        say("\(subject) postponed by \(by)")
     }
 }
 
@@ -138,7 +138,7 @@ struct CandidatesApprove: AsyncParsableCommand {
             printError("no open candidate \(subject)")
             throw ExitCode.failure
         }
-        print("\(subject) approved: the daemon acts on it at its next check if it still qualifies")
+        say("\(subject) approved: the daemon acts on it at its next check if it still qualifies")
     }
 }
 
@@ -160,12 +160,12 @@ struct CandidatesActions: AsyncParsableCommand {
         let format = ISO8601DateFormatter()
         for record in try await database.cleanupActions(limit: limit) {
             let size = ByteSize.text(record.size)
-            print(
+            say(
                 "#\(record.id)  \(record.action.rawValue)  \(record.state.rawValue)  \(record.title)  \(size)"
                     + "  \(format.string(from: record.startedAt))  rule \(record.rule)"
                     + (record.error.map { "  error: \($0)" } ?? ""))
             if files {
-                for file in record.files { print("    \(file.from)" + (file.to.map { " -> \($0)" } ?? " (deleted)")) }
+                for file in record.files { say("    \(file.from)" + (file.to.map { " -> \($0)" } ?? " (deleted)")) }
             }
         }
     }
@@ -190,7 +190,7 @@ struct CandidatesRestore: AsyncParsableCommand {
             journal: DatabaseJournal(database: database), logger: Logger(label: "herald"), now: { Date() })
         switch try await actions.restore(id: id) {
         case .success(let record):
-            print("restored \(record.title): \(record.files.count) file(s) back in place; Plex scans are queued")
+            say("restored \(record.title): \(record.files.count) file(s) back in place; Plex scans are queued")
         case .failure(let failure):
             printError(failure.description)
             throw ExitCode.failure

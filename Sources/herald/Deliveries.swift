@@ -43,7 +43,7 @@ struct Deliveries: AsyncParsableCommand {
                 printError("delivery \(retry) is not dead or expired (or does not exist)")
                 throw ExitCode.failure
             }
-            print("delivery \(retry) is pending again")
+            say("delivery \(retry) is pending again")
             return
         }
         var filter: Delivery.State?
@@ -60,7 +60,7 @@ struct Deliveries: AsyncParsableCommand {
                     (try? JSONSerialization.data(withJSONObject: delivery.jsonObject, options: [.sortedKeys])) ?? Data()
                 print(String(decoding: data, as: UTF8.self))
             } else {
-                print(delivery.summaryLine)
+                say(delivery.summaryLine)
             }
         }
     }

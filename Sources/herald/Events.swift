@@ -62,7 +62,10 @@ struct Events: AsyncParsableCommand {
             let data = (try? JSONSerialization.data(withJSONObject: entry.jsonObject, options: [.sortedKeys])) ?? Data()
             print(String(decoding: data, as: UTF8.self))
         } else {
-            print(entry.summaryLine)
+            say(entry.summaryLine)
         }
+        // A line as each event arrives, also into a pipe (`--follow | grep …`), where output is
+        // otherwise flushed only every few KiB (`fflush(nil)` flushes every output stream).
+        fflush(nil)
     }
 }

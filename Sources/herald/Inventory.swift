@@ -23,10 +23,10 @@ struct InventoryShow: AsyncParsableCommand {
         let configuration = try options.load()
         let database = try AppDatabase.open(path: configuration.databasePath)
         let counts = try await database.inventoryCounts()
-        print("movies: \(counts[.movie] ?? 0), episodes: \(counts[.episode] ?? 0)")
+        say("movies: \(counts[.movie] ?? 0), episodes: \(counts[.episode] ?? 0)")
         for run in try await database.inventorySyncRuns() {
             let error = run.error.map { ": \($0)" } ?? ""
-            print(
+            say(
                 "sync \(run.id)  \(run.server)/\(run.section) \(run.kind.rawValue)s  \(run.status.rawValue)  \(run.items) items\(error)"
             )
         }
@@ -58,7 +58,7 @@ struct InventorySyncCommand: AsyncParsableCommand {
             do {
                 for report in try await sync.run() {
                     let outcome = report.error.map { "FAILED (kept the last data, marked unknown): \($0)" } ?? "ok"
-                    print(
+                    say(
                         "\(settings.name)/\(report.section) \(report.kind.rawValue)s: \(report.items) items, \(outcome)"
                     )
                     failed = failed || report.error != nil
@@ -73,7 +73,7 @@ struct InventorySyncCommand: AsyncParsableCommand {
                 database: database, client: TautulliClient(http: http, settings: tautulli), pageSize: tautulli.pageSize)
             let report = try await history.run()
             let outcome = report.error.map { "FAILED (watch data is unknown until a sync succeeds): \($0)" } ?? "ok"
-            print(
+            say(
                 "tautulli history\(report.incremental ? " (since the last sync)" : ""): \(report.rows) plays, \(outcome)"
             )
             failed = failed || report.error != nil

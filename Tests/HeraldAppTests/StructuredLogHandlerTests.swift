@@ -19,4 +19,14 @@ import Testing
             StructuredLogHandler.timestamp(date)
                 == date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
     }
+
+    /// A value from a webhook cannot forge a log line or drive the terminal showing the log.
+    @Test func logfmtValuesEscapeControlCharacters() {
+        #expect(StructuredLogHandler.logfmtValue("plain") == "plain")
+        #expect(StructuredLogHandler.logfmtValue("two words") == #""two words""#)
+        #expect(
+            StructuredLogHandler.logfmtValue("x\nts=2026 level=critical msg=\u{1B}[2J")
+                == #""x\nts=2026 level=critical msg=\x1b[2J""#)
+        #expect(StructuredLogHandler.logfmtValue("say \"hi\"") == #""say \"hi\"""#)
+    }
 }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HeraldTestSupport
 import HummingbirdTesting
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -121,5 +122,44 @@ import Testing
         #expect(lines.last?.contains("Avatar: The Last Airbender S02E18") == true)
         let json = try Self.herald(["events", "--config", daemon.configFile, "--json", "--limit", "1"])
         #expect(json.stdout.contains(#""eventType":"Test""#))
+    }
+
+    /// Titles, paths and users come from senders: `herald events` shows their control characters
+    /// as escapes, and `--follow` writes each event as it arrives, also into a pipe.
+    @Test func eventsEscapeControlCharactersAndFollowIntoAPipe() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let daemon = try DaemonProcess(directory: directory)
+        try daemon.start()
+        try await daemon.waitReady()
+        let follow = Process()
+        follow.executableURL = URL(fileURLWithPath: DaemonProcess.executable)
+        follow.arguments = ["events", "--config", daemon.configFile, "--follow"]
+        let pipe = Pipe()
+        follow.standardOutput = pipe
+        follow.standardError = FileHandle.nullDevice
+        try follow.run()
+        defer { if follow.isRunning { follow.terminate() } }
+        let body = try Fixtures.data("sonarr-v4-download.json")
+        let text = String(decoding: body, as: UTF8.self).replacingOccurrences(
+            of: #""title": "Avatar: The Last Airbender""#, with: #""title": "Avatar\u001b[2J\nforged line""#)
+        let accepted = try await daemon.request(
+            "/hooks/sonarr", method: .post, headers: [.contentType: "application/json"], body: Array(text.utf8))
+        #expect(accepted.status == .accepted)
+        let received = Mutex(Data())
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let chunk = handle.availableData
+            received.withLock { $0.append(chunk) }
+        }
+        try await waitUntil("herald events --follow to write the event into its pipe") {
+            String(decoding: received.withLock { $0 }, as: UTF8.self).contains("sonarr.download")
+        }
+        pipe.fileHandleForReading.readabilityHandler = nil
+        let output = String(decoding: received.withLock { $0 }, as: UTF8.self)
+        #expect(!output.contains("\u{1B}"), "no raw ESC reaches the terminal")
+        #expect(output.contains(#"Avatar\x1b[2J\nforged line"#))
+        #expect(output.split(separator: "\n").count == 1, "one event, one line")
+        daemon.signal(SIGTERM)
+        #expect(try await daemon.waitExit() == 0)
     }
 }
