@@ -47,6 +47,7 @@ public struct HeraldDaemon: Sendable {
 ///   - registry: Where metrics are collected; `/metrics` renders it.
 ///   - logLevel: The shared level the log handlers read, so a reload can change it.
 ///   - dispatchHandler: The seam where the rules engine records each event's consequences.
+///   - dispatchRetryInterval: How long the dispatcher waits before trying a failed event again.
 ///   - installSignalHandlers: Whether SIGTERM/SIGINT trigger a graceful shutdown (off in tests).
 public func buildServiceGroup(
     configuration: HeraldConfiguration,
@@ -55,6 +56,7 @@ public func buildServiceGroup(
     logger: Logger,
     logLevel: Reloadable<Logger.Level> = Reloadable(.info),
     dispatchHandler: DispatchHandler? = nil,
+    dispatchRetryInterval: Duration = .seconds(5),
     installSignalHandlers: Bool = true,
     now: @escaping @Sendable () -> Date = { Date() }
 ) throws -> HeraldDaemon {
@@ -176,7 +178,8 @@ public func buildServiceGroup(
             EventDispatcher(
                 database: database, commits: journal.commits, handler: handler,
                 cached: { journal.committedEvent($0) }, forget: { journal.forgetCommitted(upTo: $0) },
-                afterDispatch: { for signal in wakeSignals { signal.wake() } }, logger: logger)),
+                afterDispatch: { for signal in wakeSignals { signal.wake() } }, retryInterval: dispatchRetryInterval,
+                logger: logger)),
         .named(
             ScanWorker(
                 database: database, journal: journal, servers: configuration.plexServers, clients: clients,

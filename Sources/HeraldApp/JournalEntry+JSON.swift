@@ -24,6 +24,7 @@ extension JournalEntry {
         if let reason = event.ignoredReason { object["ignored"] = reason }
         if let endpoint = event.endpoint { object["endpoint"] = endpoint }
         object["dispatched_at"] = dispatchedAt.map(Self.timestamp) ?? NSNull()
+        object["dispatch_failure"] = dispatchFailure ?? NSNull()
         if let raw = try? JSONSerialization.jsonObject(with: event.raw, options: [.fragmentsAllowed]) {
             object["raw"] = raw
         } else {

@@ -12,6 +12,7 @@ extension JournalEntry {
             parts.append(event.paths.count > 1 ? "\(first) (+\(event.paths.count - 1) more)" : first)
         }
         if let reason = event.ignoredReason { parts.append("[ignored: \(reason)]") }
+        if let failure = dispatchFailure { parts.append("[dispatch failed: \(failure)]") }
         if dispatchedAt == nil { parts.append("[pending]") }
         return parts.joined(separator: "  ")
     }

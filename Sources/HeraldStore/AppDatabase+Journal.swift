@@ -85,7 +85,7 @@ extension AppDatabase {
             }
             arguments += [filter.limit]
             let sql =
-                "SELECT *, \(Self.dispatchedAtColumn) FROM event"
+                "SELECT *, \(Self.dispatchedAtColumn), \(Self.dispatchFailureColumn) FROM event"
                 + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
                 + " ORDER BY sequence DESC LIMIT ?"
             return try EventRecord.fetchAll(db, sql: sql, arguments: arguments).map { try $0.entry() }
@@ -127,6 +127,50 @@ extension AppDatabase {
         (SELECT dispatched_at FROM event_dispatch WHERE last_sequence >= event.sequence
         ORDER BY last_sequence LIMIT 1) AS dispatched_at
         """
+
+    /// Why the dispatcher gave up on an event, if it did.
+    static let dispatchFailureColumn = """
+        (SELECT reason FROM event_failure WHERE event_failure.sequence = event.sequence) AS dispatch_failure
+        """
+
+    /// The next event the dispatcher will hand over, if any is pending.
+    public func nextPendingSequence() async throws -> Int64? {
+        try await writer.read { db in
+            try Int64.fetchOne(
+                db, sql: "SELECT MIN(sequence) FROM event WHERE sequence > ?",
+                arguments: [try Self.dispatchedThrough(db)])
+        }
+    }
+
+    /// Gives up on the next pending event, whose consequences could not be recorded: records why,
+    /// marks it dispatched so the events behind it go on, and journals `herald.dispatch.failed`
+    /// naming it, all in one transaction.
+    ///
+    /// - Returns: false when `sequence` is no longer the next pending event (nothing is changed).
+    public func isolateFailedEvent(sequence: Int64, reason: String, now: Date) async throws -> Bool {
+        try await writer.write { db in
+            let next = try Int64.fetchOne(
+                db, sql: "SELECT MIN(sequence) FROM event WHERE sequence > ?",
+                arguments: [try Self.dispatchedThrough(db)])
+            guard next == sequence else { return false }
+            let kind = try String.fetchOne(db, sql: "SELECT kind FROM event WHERE sequence = ?", arguments: [sequence])
+            try db.execute(
+                sql: "INSERT INTO event_failure (sequence, reason, failed_at) VALUES (?, ?, ?)",
+                arguments: [sequence, reason, now.timeIntervalSince1970])
+            try db.execute(
+                sql: "INSERT INTO event_dispatch (last_sequence, dispatched_at) VALUES (?, ?)",
+                arguments: [sequence, now.timeIntervalSince1970])
+            let notice = Event(
+                receivedAt: now, source: .herald, kind: "herald.dispatch.failed",
+                raw: Data(
+                    JSONText.object([
+                        "event_sequence": String(sequence), "event_kind": JSONText.string(kind ?? ""),
+                        "reason": JSONText.string(reason),
+                    ]).utf8))
+            _ = try EventRecord.insert([notice], db)
+            return true
+        }
+    }
 
     /// The last dispatched sequence (0 before the first dispatch): every event up to it is dispatched.
     static func dispatchedThrough(_ db: Database) throws -> Int64 {

@@ -292,6 +292,15 @@ extension AppDatabase {
                     DROP TABLE scan_queue_generation;
                     """)
         }
+        migrator.registerMigration("v18-event-failure") { db in
+            // Events whose consequences could not be recorded after several attempts: the
+            // dispatcher gives up on them (and says so) rather than stopping for everything behind.
+            try db.execute(
+                sql: """
+                    CREATE TABLE event_failure (
+                        sequence INTEGER PRIMARY KEY, reason TEXT NOT NULL, failed_at REAL NOT NULL)
+                    """)
+        }
         return migrator
     }
 }

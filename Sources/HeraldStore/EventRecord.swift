@@ -20,6 +20,7 @@ struct EventRecord: FetchableRecord {
     /// The poster Plex attached, when kept; written, never read back with the row (`thumb(eventID:)`).
     var thumb: Data?
     var dispatchedAt: Double?
+    var dispatchFailure: String?
 
     /// The row of a new event.
     init(_ event: Event) {
@@ -78,6 +79,7 @@ struct EventRecord: FetchableRecord {
         raw = row["raw"]
         // Present only where the query computes it (`AppDatabase.dispatchedAtColumn`).
         dispatchedAt = row.hasColumn("dispatched_at") ? row["dispatched_at"] : nil
+        dispatchFailure = row.hasColumn("dispatch_failure") ? row["dispatch_failure"] : nil
     }
 
     /// Rebuilds the domain value; a row that no longer decodes is a storage error, reported as such.
@@ -101,6 +103,7 @@ struct EventRecord: FetchableRecord {
             raw: raw
         )
         return JournalEntry(
-            sequence: sequence, event: event, dispatchedAt: dispatchedAt.map(Date.init(timeIntervalSince1970:)))
+            sequence: sequence, event: event, dispatchedAt: dispatchedAt.map(Date.init(timeIntervalSince1970:)),
+            dispatchFailure: dispatchFailure)
     }
 }

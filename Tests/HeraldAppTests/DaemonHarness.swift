@@ -3,6 +3,7 @@ import HTTPTypes
 import HeraldApp
 import HeraldConfig
 import HeraldCore
+import HeraldStore
 import HeraldTestSupport
 import HummingbirdTesting
 import Logging
@@ -21,7 +22,11 @@ struct DaemonHarness {
     /// - Parameters:
     ///   - rules: Contents of `rules/rules.yml` next to the configuration, if any.
     ///   - directory: An existing state directory to reuse (a restart), kept afterwards.
-    init(extraYAML: String = "", rules: String? = nil, directory: TemporaryDirectory? = nil) throws {
+    ///   - dispatchHandler: Replaces the rules engine (a test's own decisions or failures).
+    init(
+        extraYAML: String = "", rules: String? = nil, directory: TemporaryDirectory? = nil,
+        dispatchHandler: DispatchHandler? = nil
+    ) throws {
         self.directory = try directory ?? TemporaryDirectory()
         keepDirectory = directory != nil
         if let rules {
@@ -36,7 +41,7 @@ struct DaemonHarness {
         logger.logLevel = .warning
         daemon = try buildServiceGroup(
             configuration: configuration, environment: [:], registry: registry, logger: logger,
-            installSignalHandlers: false)
+            dispatchHandler: dispatchHandler, dispatchRetryInterval: .milliseconds(50), installSignalHandlers: false)
     }
 
     /// Starts the daemon, runs `body` with a client connected to it, then shuts it down gracefully.

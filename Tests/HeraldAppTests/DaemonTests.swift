@@ -6,6 +6,7 @@ import HeraldStore
 import HeraldTestSupport
 import HummingbirdTesting
 import NIOCore
+import Synchronization
 import Testing
 
 @Suite struct DaemonTests {
@@ -54,6 +55,44 @@ import Testing
             #expect(!metrics.contains("PROPFIND") && !metrics.contains("MKCOL"), "no series per unusual method")
             #expect(metrics.contains(#"method="other",route="NotFound",status="404""#))
         }
+    }
+
+    /// One event whose consequences cannot be recorded does not hold up the others: it is
+    /// retried, then set aside with the reason, announced, and the events behind it go on.
+    @Test func aPoisonEventIsSetAsideAndTheRestIsDispatched() async throws {
+        let attempts = Mutex(0)
+        struct RuleFailed: Error, CustomStringConvertible { var description: String { "the rule blew up" } }
+        let harness = try DaemonHarness(dispatchHandler: { entries in
+            if entries.contains(where: { $0.event.kind == "sonarr.grab" }) {
+                attempts.withLock { $0 += 1 }
+                throw RuleFailed()
+            }
+            return DispatchWork()
+        })
+        let database = harness.daemon.database
+        try await harness.run { client in
+            for name in ["sonarr-v4-download.json", "sonarr-v4-grab-constructed.json", "radarr-v5-download.json"] {
+                #expect(
+                    try await client.postJSON(
+                        "/hooks/\(name.hasPrefix("sonarr") ? "sonarr" : "radarr")", Fixtures.data(name)
+                    ).status == .accepted)
+            }
+            try await waitUntil("every event, the poison one set aside, to be dispatched") {
+                let pending = try await database.eventCount(pendingOnly: true)
+                let notices = try await database.events(matching: EventFilter(kind: "herald.dispatch.failed"))
+                return pending == 0 && !notices.isEmpty
+            }
+            let entries = try await database.events(matching: EventFilter(limit: 10))
+            let grab = try #require(entries.first { $0.event.kind == "sonarr.grab" })
+            #expect(grab.dispatchFailure == "the rule blew up")
+            #expect(grab.summaryLine.contains("[dispatch failed: the rule blew up]"))
+            #expect(
+                entries.first { $0.event.kind == "radarr.download" }?.dispatchedAt != nil, "the event behind it went on"
+            )
+            let notice = try #require(entries.first { $0.event.kind == "herald.dispatch.failed" })
+            #expect(String(decoding: notice.event.raw, as: UTF8.self).contains(#""event_kind":"sonarr.grab""#))
+        }
+        #expect(attempts.withLock { $0 } >= 3, "retried before giving up")
     }
 
     @Test func eventsAreDispatchedAfterTheyAreJournalled() async throws {
