@@ -41,6 +41,7 @@ struct OperationsRoutes: Sendable {
             "database": databaseOK ? "ok" : "unavailable",
             "shutting_down": shuttingDown,
         ]
+        if let problem = database.durabilityProblem { body["journal"] = problem }
         // A watcher that fell back to polling is degraded, not unready: events still arrive.
         if let watch = readiness.watch {
             body["watch"] =

@@ -153,13 +153,27 @@ extension AppDatabase {
             // Cached statements: the dispatcher runs this many times a second under load.
             let synchronous = try Int.fetchOne(db.cachedStatement(sql: "PRAGMA synchronous")) ?? 2
             try db.cachedStatement(sql: "PRAGMA synchronous = NORMAL").execute()
-            defer { try? db.cachedStatement(sql: "PRAGMA synchronous = \(synchronous)").execute() }
-            var result: T?
-            try db.inTransaction {
-                result = try body(db)
-                return .commit
+            let outcome = Result { () throws -> T in
+                var result: T?
+                try db.inTransaction {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
             }
-            return result!
+            // The journal's commits share this connection: if its mode cannot be put back and
+            // confirmed, every later webhook would lose its fsync without a word. Stop instead.
+            do {
+                try db.cachedStatement(sql: "PRAGMA synchronous = \(synchronous)").execute()
+                let restored = try Int.fetchOne(db.cachedStatement(sql: "PRAGMA synchronous"))
+                guard restored == synchronous else {
+                    throw StoreError.synchronousNotApplied(expected: synchronous, found: restored)
+                }
+            } catch {
+                durability.lose("synchronous = \(synchronous) could not be restored after a relaxed commit: \(error)")
+                throw StoreError.durabilityLost(reason: "\(error)")
+            }
+            return try outcome.get()
         }
     }
 }

@@ -28,13 +28,15 @@ public struct EventFilter: Sendable, Equatable {
 extension AppDatabase {
     /// Inserts events in one transaction (one commit, one fsync) and returns their sequence numbers.
     public func appendEvents(_ events: [Event]) async throws -> [Int64] {
-        try await writer.write { db in try EventRecord.insert(events, db) }
+        try durability.check()
+        return try await writer.write { db in try EventRecord.insert(events, db) }
     }
 
     /// `appendEvents` for a thread that may block: the transaction runs on the calling thread, with
     /// no hop to another thread and back (the journal writer's own thread uses this).
     public func appendEventsBlocking<Events: Collection<Event>>(_ events: Events) throws -> [Int64] {
-        try writer.write { db in try EventRecord.insert(events, db) }
+        try durability.check()
+        return try writer.write { db in try EventRecord.insert(events, db) }
     }
 
     /// The poster Plex attached to an event, if it was kept.

@@ -9,6 +9,9 @@ import GRDB
 public struct AppDatabase: Sendable {
     /// Internal: the store owns its transactions, and callers get values back, never a `Database`.
     let writer: any DatabaseWriter
+    /// Set once a commit could lose its fsync without a word (see `relaxedWrite`): from then on
+    /// the journal refuses events and `/readyz` says why, until a restart.
+    let durability = DurabilityGuard()
 
     /// Opens (creating if needed) the database and applies pending migrations.
     public init(_ writer: any DatabaseWriter) throws {
@@ -77,9 +80,14 @@ public struct AppDatabase: Sendable {
         try AppDatabase(DatabaseQueue())
     }
 
-    /// True when the database answers a trivial query (used by `/readyz`).
+    /// Why the journal refuses events, once it could no longer commit as durably as configured.
+    public var durabilityProblem: String? { durability.lostReason }
+
+    /// True when the database answers a trivial query and still commits as durably as
+    /// configured (used by `/readyz`).
     public func isHealthy() async -> Bool {
-        (try? await writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+        guard durability.lostReason == nil else { return false }
+        return (try? await writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
     }
 
     /// Closes the database; later calls fail. Called last during shutdown.

@@ -8,6 +8,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case synchronousNotApplied(expected: Int, found: Int?)
     /// The write-ahead log could not be copied into the database when it was closed.
     case logKeptAtClose(reason: String)
+    /// The connection that commits could not be put back to its durable mode: events are refused.
+    case durabilityLost(reason: String)
 
     public var description: String {
         switch self {
@@ -16,6 +18,9 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .synchronousNotApplied(let expected, let found):
             "the journal's writer runs with synchronous = \(found.map(String.init) ?? "unknown"), not \(expected) as "
                 + "configured; refusing to start rather than acknowledge events with less durability"
+        case .durabilityLost(let reason):
+            "the journal no longer commits as durably as configured (\(reason)); events are refused until Herald "
+                + "is restarted"
         case .logKeptAtClose(let reason):
             "the write-ahead log was not copied into the database at close (\(reason)); nothing is lost: it stays "
                 + "beside the database and is read at the next start, but back up both files until then"

@@ -266,6 +266,22 @@ import Testing
         #expect(try await database.dispatchPending(limit: 10) { _ in DispatchWork() }.count == 0)
     }
 
+    /// Once the journal cannot commit as durably as configured, it refuses events instead of
+    /// acknowledging them without their fsync, and says why.
+    @Test func aLostDurabilityRefusesEventsLoudly() async throws {
+        defer { directory.remove() }
+        let database = try AppDatabase.open(path: path)
+        _ = try await database.appendEvents([sample(1)])
+        #expect(await database.isHealthy())
+        database.durability.lose("synchronous could not be restored")
+        await #expect(throws: StoreError.self) { try await database.appendEvents([sample(2)]) }
+        #expect(throws: StoreError.self) { try database.appendEventsBlocking([sample(3)]) }
+        #expect(await !database.isHealthy())
+        #expect(database.durabilityProblem == "synchronous could not be restored")
+        #expect(try await database.eventCount() == 1)
+        try database.close()
+    }
+
     @Test func aFailingHandlerLeavesEventsAndTheirConsequencesUnrecorded() async throws {
         defer { directory.remove() }
         let database = try AppDatabase.open(path: path)
