@@ -10,8 +10,13 @@ public enum EventQuery {
         public var description: String
     }
 
+    /// - Parameters:
+    ///   - after: A sequence number: the page of events after it, oldest first.
+    ///   - before: A sequence number: the page of events before it, newest first.
+    ///   - maxLimit: The largest page (the API's is smaller than the CLI's: an answer is held in memory).
     public static func filter(
-        since: String?, source: String?, kind: String?, after: String?, limit: String?, now: Date
+        since: String?, source: String?, kind: String?, after: String?, before: String? = nil, limit: String?,
+        maxLimit: Int = 10_000, now: Date
     ) throws -> EventFilter {
         var filter = EventFilter(limit: 50)
         if let since { filter.since = try date(since, now: now) }
@@ -29,9 +34,15 @@ public enum EventQuery {
             }
             filter.afterSequence = sequence
         }
+        if let before {
+            guard let sequence = Int64(before) else {
+                throw InvalidQuery(description: "'before' must be a sequence number")
+            }
+            filter.beforeSequence = sequence
+        }
         if let limit {
-            guard let count = Int(limit), (1...10_000).contains(count) else {
-                throw InvalidQuery(description: "'limit' must be a number from 1 to 10000")
+            guard let count = Int(limit), (1...maxLimit).contains(count) else {
+                throw InvalidQuery(description: "'limit' must be a number from 1 to \(maxLimit)")
             }
             filter.limit = count
         }

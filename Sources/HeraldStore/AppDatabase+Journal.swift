@@ -9,20 +9,26 @@ public struct EventFilter: Sendable, Equatable {
     public var source: EventSource?
     /// Exact kind, or a prefix ending in `*` (`sonarr.*`).
     public var kind: String?
-    /// Only entries after this sequence number (for `--follow`).
+    /// Only entries after this sequence number, oldest first: paging forward (and `--follow`).
     public var afterSequence: Int64?
+    /// Only entries before this sequence number, newest first: paging back.
+    public var beforeSequence: Int64?
     public var limit: Int
 
     public init(
         since: Date? = nil, source: EventSource? = nil, kind: String? = nil, afterSequence: Int64? = nil,
-        limit: Int = 50
+        beforeSequence: Int64? = nil, limit: Int = 50
     ) {
         self.since = since
         self.source = source
         self.kind = kind
         self.afterSequence = afterSequence
+        self.beforeSequence = beforeSequence
         self.limit = limit
     }
+
+    /// Whether entries come oldest first (a page forward from `afterSequence`).
+    public var ascending: Bool { afterSequence != nil }
 }
 
 extension AppDatabase {
@@ -58,7 +64,8 @@ extension AppDatabase {
         }
     }
 
-    /// Lists journal entries matching a filter, newest first.
+    /// Lists journal entries matching a filter: newest first, or oldest first after a cursor
+    /// (`EventFilter.ascending`), so a page never skips the entries next to its cursor.
     public func events(matching filter: EventFilter) async throws -> [JournalEntry] {
         try await writer.read { db in
             var conditions: [String] = []
@@ -85,11 +92,15 @@ extension AppDatabase {
                 conditions.append("sequence > ?")
                 arguments += [after]
             }
+            if let before = filter.beforeSequence {
+                conditions.append("sequence < ?")
+                arguments += [before]
+            }
             arguments += [filter.limit]
             let sql =
                 "SELECT *, \(Self.dispatchedAtColumn), \(Self.dispatchFailureColumn) FROM event"
                 + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
-                + " ORDER BY sequence DESC LIMIT ?"
+                + " ORDER BY sequence \(filter.ascending ? "ASC" : "DESC") LIMIT ?"
             return try EventRecord.fetchAll(db, sql: sql, arguments: arguments).map { try $0.entry() }
         }
     }

@@ -51,7 +51,7 @@ struct Events: AsyncParsableCommand {
             try await Task.sleep(for: .seconds(1))
             filter.afterSequence = last
             filter.limit = 1000
-            let fresh = try await database.events(matching: filter).reversed()
+            let fresh = try await database.events(matching: filter)
             for entry in fresh { output(entry) }
             last = fresh.last?.sequence ?? last
         }

@@ -132,6 +132,23 @@ import Testing
             #expect((events.first?["raw"] as? [String: Any])?["eventType"] as? String == "Download")
             let bad = try await client.get("/api/events?since=yesterday", headers: [.authorization: "Bearer apitoken"])
             #expect(bad.status == .badRequest)
+            // Pages of at most 1,000, with a cursor to the next page in the direction asked.
+            let auth: HTTPFields = [.authorization: "Bearer apitoken"]
+            #expect(try await client.get("/api/events?limit=5000", headers: auth).status == .badRequest)
+            func page(_ query: String) async throws -> (sequences: [Int64], next: [String: Int64]) {
+                let body = try await client.get("/api/events?" + query, headers: auth).body ?? ByteBuffer()
+                let object = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
+                let events = (object?["events"] as? [[String: Any]]) ?? []
+                var next: [String: Int64] = [:]
+                for key in ["next_before", "next_after"] { next[key] = (object?[key] as? NSNumber)?.int64Value }
+                return (events.compactMap { ($0["sequence"] as? NSNumber)?.int64Value }, next)
+            }
+            let newest = try await page("limit=1")
+            #expect(newest.sequences == [2] && newest.next["next_before"] == 2)
+            #expect(try await page("before=2&limit=1").sequences == [1])
+            let forward = try await page("after=0&limit=1")
+            #expect(forward.sequences == [1] && forward.next["next_after"] == 1)
+            #expect(try await page("after=1&limit=5").sequences == [2])
             // Never in the URL, where proxies and browsers log it.
             #expect(try await client.get("/api/events?token=apitoken").status == .unauthorized)
         }

@@ -333,7 +333,10 @@ import Testing
         #expect(try await sequences(EventFilter(kind: "sonarr.*")) == [2, 1], "'_' in the prefix is literal")
         #expect(try await sequences(EventFilter(kind: "sonarr.rename")) == [2])
         #expect(try await sequences(EventFilter(since: Date(timeIntervalSince1970: 1_700_000_015))) == [4, 3])
-        #expect(try await sequences(EventFilter(afterSequence: 2)) == [4, 3])
+        // Cursors page in the direction asked, from the cursor on: nothing next to it is skipped.
+        #expect(try await sequences(EventFilter(afterSequence: 2)) == [3, 4])
+        #expect(try await sequences(EventFilter(afterSequence: 1, limit: 2)) == [2, 3])
+        #expect(try await sequences(EventFilter(beforeSequence: 4, limit: 2)) == [3, 2])
         #expect(try await sequences(EventFilter(limit: 1)) == [4])
     }
 
