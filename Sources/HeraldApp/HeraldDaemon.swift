@@ -62,6 +62,8 @@ public func buildServiceGroup(
 ) throws -> HeraldDaemon {
     let started = ContinuousClock.now
     let metrics = PrometheusMetricsFactory(registry: registry)
+    // One daemon per journal: held until the journal is closed at the end of the group.
+    let stateLock = try StateLock.acquire(forDatabase: configuration.databasePath)
     let database = try AppDatabase.open(
         path: configuration.databasePath, fullSync: configuration.journal.synchronous == .full,
         backgroundCheckpoints: true)
@@ -169,7 +171,7 @@ public func buildServiceGroup(
     var services: [ServiceGroupConfiguration.ServiceConfiguration] =
         http.map { [.named(HTTPClientService(client: $0))] } ?? []
     services += [
-        .named(JournalService(writer: journal, database: database, logger: logger)),
+        .named(JournalService(writer: journal, database: database, stateLock: stateLock, logger: logger)),
         .named(
             CheckpointService(
                 checkpointer: checkpointer, interval: .seconds(1), logger: logger, database: database,

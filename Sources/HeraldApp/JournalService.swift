@@ -2,13 +2,15 @@ import HeraldStore
 import Logging
 import ServiceLifecycle
 
-/// Runs the group-commit journal writer, and closes the database once it has drained.
+/// Runs the group-commit journal writer, closes the database once it has drained, and then lets
+/// the state directory's lock go.
 ///
 /// Placed first in the service group so it shuts down last: by then the HTTP server has answered
 /// its in-flight requests and the dispatcher has stopped, so every acknowledged event is on disk.
 struct JournalService: Service {
     let writer: JournalWriter
     let database: AppDatabase
+    let stateLock: StateLock
     let logger: Logger
 
     func run() async throws {
@@ -26,5 +28,6 @@ struct JournalService: Service {
         } catch {
             logger.error("closing the database failed", metadata: ["error": "\(error)"])
         }
+        stateLock.release()
     }
 }

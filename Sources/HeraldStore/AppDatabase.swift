@@ -75,6 +75,47 @@ public struct AppDatabase: Sendable {
         return try AppDatabase(pool)
     }
 
+    /// Opens the database for reading only, as commands that only show things do: it never
+    /// migrates, never writes, and refuses a schema it does not know.
+    ///
+    /// - Throws: `StoreError.schemaMismatch` when the journal was written by an older Herald
+    ///   (its daemon migrates it at start) or a newer one (this binary cannot read it).
+    public static func openReadOnly(path: String) throws -> AppDatabase {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(5)
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        try pool.read { db in
+            if try migrator.hasBeenSuperseded(db) {
+                throw StoreError.schemaMismatch(
+                    reason: "\(path) was written by a newer Herald than this one; use that version's command")
+            }
+            if try !migrator.hasCompletedMigrations(db) {
+                throw StoreError.schemaMismatch(
+                    reason: "\(path) was written by an older Herald; start this version's daemon once to update it")
+            }
+        }
+        return AppDatabase(reading: pool)
+    }
+
+    private init(reading writer: any DatabaseWriter) {
+        self.writer = writer
+    }
+
+    /// Opens the database to change it from a command (not the daemon): migrating it is refused
+    /// while a daemon holds the state directory, which runs with the schema it started with.
+    public static func openForCommand(path: String) throws -> AppDatabase {
+        if StateLock.isHeld(forDatabase: path) {
+            let pending = try? openReadOnly(path: path)
+            if pending == nil {
+                throw StoreError.schemaMismatch(
+                    reason: "the running daemon uses an older schema of \(path): restart it with this version "
+                        + "(it updates the journal) before using this command")
+            }
+        }
+        return try open(path: path)
+    }
+
     /// An in-memory database, for tests that do not need a file.
     public static func inMemory() throws -> AppDatabase {
         try AppDatabase(DatabaseQueue())

@@ -10,6 +10,10 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case logKeptAtClose(reason: String)
     /// The connection that commits could not be put back to its durable mode: events are refused.
     case durabilityLost(reason: String)
+    /// The state directory is in use by a running daemon.
+    case stateLocked(reason: String)
+    /// The journal's schema is not the one this Herald reads, and it may not change it now.
+    case schemaMismatch(reason: String)
 
     public var description: String {
         switch self {
@@ -18,6 +22,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .synchronousNotApplied(let expected, let found):
             "the journal's writer runs with synchronous = \(found.map(String.init) ?? "unknown"), not \(expected) as "
                 + "configured; refusing to start rather than acknowledge events with less durability"
+        case .stateLocked(let reason): reason
+        case .schemaMismatch(let reason): reason
         case .durabilityLost(let reason):
             "the journal no longer commits as durably as configured (\(reason)); events are refused until Herald "
                 + "is restarted"

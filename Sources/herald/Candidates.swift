@@ -30,7 +30,7 @@ struct CandidatesList: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.load()
-        let database = try AppDatabase.open(path: configuration.databasePath)
+        let database = try AppDatabase.openForCommand(path: configuration.databasePath)
         let format = ISO8601DateFormatter()
         for candidate in try await database.candidates(rule: rule) {
             let size = ByteSize.text(candidate.size)
@@ -58,7 +58,7 @@ struct CandidatesEvaluate: AsyncParsableCommand {
         guard !configuration.cleanupRules.isEmpty else {
             throw ValidationError("no cleanup rule (a rule with scope:) in the rules directory")
         }
-        let database = try AppDatabase.open(path: configuration.databasePath)
+        let database = try AppDatabase.openForCommand(path: configuration.databasePath)
         let evaluation = CandidateEvaluation(database: database, zone: configuration.timeZone ?? .current)
         for rule in configuration.cleanupRules where rule.enabled {
             let outcome = try await evaluation.run(rule)
@@ -89,7 +89,7 @@ struct CandidatesKeep: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.load()
-        let database = try AppDatabase.open(path: configuration.databasePath)
+        let database = try AppDatabase.openForCommand(path: configuration.databasePath)
         let removed = try await database.keep(subject: subject, note: note, now: Date())
         say("\(subject) is kept from now on" + (removed ? " (its candidates were removed)" : ""))
     }
@@ -112,7 +112,7 @@ struct CandidatesPostpone: AsyncParsableCommand {
         guard let delay = ConfigValueParser.duration(by), delay > .zero else {
             throw ValidationError("--by must be a duration such as 7d or 12h")
         }
-        let database = try AppDatabase.open(path: configuration.databasePath)
+        let database = try AppDatabase.openForCommand(path: configuration.databasePath)
         guard try await database.postpone(subject: subject, by: delay) else {
             printError("no candidate \(subject)")
             throw ExitCode.failure
@@ -133,7 +133,7 @@ struct CandidatesApprove: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.load()
-        let database = try AppDatabase.open(path: configuration.databasePath)
+        let database = try AppDatabase.openForCommand(path: configuration.databasePath)
         guard try await database.approve(subject: subject, now: Date()) else {
             printError("no open candidate \(subject)")
             throw ExitCode.failure
@@ -156,7 +156,7 @@ struct CandidatesActions: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.load()
-        let database = try AppDatabase.open(path: configuration.databasePath)
+        let database = try AppDatabase.openForCommand(path: configuration.databasePath)
         let format = ISO8601DateFormatter()
         for record in try await database.cleanupActions(limit: limit) {
             let size = ByteSize.text(record.size)
@@ -183,7 +183,7 @@ struct CandidatesRestore: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.load()
-        let database = try AppDatabase.open(path: configuration.databasePath)
+        let database = try AppDatabase.openForCommand(path: configuration.databasePath)
         let evaluation = CandidateEvaluation(database: database, zone: configuration.timeZone ?? .current)
         let actions = CleanupActions(
             database: database, settings: configuration.cleanup, evaluation: evaluation, clients: [:],

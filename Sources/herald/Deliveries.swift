@@ -34,7 +34,10 @@ struct Deliveries: AsyncParsableCommand {
                 "no database at \(configuration.databasePath) yet: has 'herald serve' run with this configuration?")
             throw ExitCode.failure
         }
-        let database = try AppDatabase.open(path: configuration.databasePath)
+        let database =
+            retry == nil
+            ? try AppDatabase.openReadOnly(path: configuration.databasePath)
+            : try AppDatabase.openForCommand(path: configuration.databasePath)
         if let retry {
             let ttl = try await database.delivery(id: retry).flatMap {
                 configuration.notifications.channel(named: $0.channel)?.ttl

@@ -35,7 +35,7 @@ struct Events: AsyncParsableCommand {
                 "no journal at \(configuration.databasePath) yet: has 'herald serve' run with this configuration?")
             throw ExitCode.failure
         }
-        let database = try AppDatabase.open(path: configuration.databasePath)
+        let database = try AppDatabase.openReadOnly(path: configuration.databasePath)
         var filter: EventFilter
         do {
             filter = try EventQuery.filter(

@@ -21,7 +21,7 @@ struct InventoryShow: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.load()
-        let database = try AppDatabase.open(path: configuration.databasePath)
+        let database = try AppDatabase.openReadOnly(path: configuration.databasePath)
         let counts = try await database.inventoryCounts()
         say("movies: \(counts[.movie] ?? 0), episodes: \(counts[.episode] ?? 0)")
         for run in try await database.inventorySyncRuns() {
@@ -48,7 +48,7 @@ struct InventorySyncCommand: AsyncParsableCommand {
         guard !servers.isEmpty || configuration.tautulli != nil else {
             throw ValidationError("nothing to sync: configure a Plex server under plex: or Tautulli under tautulli:")
         }
-        let database = try AppDatabase.open(path: configuration.databasePath)
+        let database = try AppDatabase.openForCommand(path: configuration.databasePath)
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         var failed = false
         for settings in servers {

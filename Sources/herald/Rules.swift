@@ -51,7 +51,7 @@ struct RulesTest: AsyncParsableCommand {
     private func knownSections(_ configuration: HeraldConfiguration) async -> [String: [PlexSection]] {
         var result: [String: [PlexSection]] = [:]
         if !live, FileManager.default.fileExists(atPath: configuration.databasePath),
-            let database = try? AppDatabase.open(path: configuration.databasePath)
+            let database = try? AppDatabase.openReadOnly(path: configuration.databasePath)
         {
             for server in configuration.plexServers {
                 if let stored = try? await database.sections(server: server.name), !stored.isEmpty {

@@ -3,6 +3,7 @@ import Foundation
 import HeraldApp
 import HeraldConfig
 import HeraldCore
+import HeraldStore
 import Logging
 import Metrics
 import Prometheus
@@ -28,6 +29,13 @@ struct Serve: AsyncParsableCommand {
         do {
             daemon = try buildServiceGroup(
                 configuration: configuration, registry: registry, logger: logger, logLevel: level)
+        } catch let error as StoreError {
+            logger.critical(
+                "cannot start", metadata: ["error": "\(error)", "state_directory": "\(configuration.stateDirectory)"])
+            // Another daemon on this journal may stop: a restart can help. Anything else of the store's
+            // (a schema this binary cannot read, a mode that did not take) it cannot.
+            if case .stateLocked = error { throw ExitCode(69) }
+            throw ExitCode(78)
         } catch {
             logger.critical(
                 "cannot start", metadata: ["error": "\(error)", "state_directory": "\(configuration.stateDirectory)"])

@@ -52,4 +52,30 @@ import Testing
         #expect(!daemon.log.contains("Fatal error"), "the group ends within its cancellation deadline")
         withExtendedLifetime(holder) {}
     }
+
+    /// Two daemons on one journal would interleave their writes: the second refuses to start,
+    /// says why, and exits 69 (it may start once the first has stopped).
+    @Test func aSecondDaemonOnTheSameJournalRefusesToStart() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let first = try DaemonProcess(directory: directory)
+        try first.start()
+        try await first.waitReady()
+        let secondDirectory = try TemporaryDirectory()
+        defer { secondDirectory.remove() }
+        let second = try DaemonProcess(directory: secondDirectory)
+        let yaml = try String(contentsOfFile: second.configFile, encoding: .utf8)
+        try yaml.replacingOccurrences(of: second.statePath, with: first.statePath)
+            .write(toFile: second.configFile, atomically: true, encoding: .utf8)
+        try second.start()
+        let status = try await second.waitExit(timeout: .seconds(20))
+        #expect(status == 69, "exit status \(String(describing: status)); log:\n\(second.log)")
+        #expect(second.log.contains("another herald is running with the journal in this directory"))
+        #expect(first.isRunning)
+        // Read-only commands work beside the running daemon.
+        let events = try CommandLineTests.herald(["events", "--config", first.configFile])
+        #expect(events.status == 0, "\(events.stderr)")
+        first.signal(SIGTERM)
+        #expect(try await first.waitExit() == 0)
+    }
 }

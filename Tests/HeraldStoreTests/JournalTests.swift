@@ -400,3 +400,44 @@ import Testing
         try database.close()
     }
 }
+
+/// Commands that only show things open the journal read-only: they never migrate it under a
+/// daemon, and they say so when its schema is not theirs.
+@Suite struct ReadOnlyOpenTests {
+    @Test func anOlderJournalIsReportedAndLeftAsItIs() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path + "/herald.sqlite"
+        let pool = try DatabasePool(path: path)
+        try AppDatabase.migrator.migrate(pool, upTo: "v17-no-scan-queue-generation")
+        try pool.close()
+        do {
+            _ = try AppDatabase.openReadOnly(path: path)
+            Issue.record("an older journal was opened read-only as if current")
+        } catch let error as StoreError {
+            #expect("\(error)".contains("written by an older Herald"))
+        }
+        let reopened = try DatabaseQueue(path: path)
+        let applied = try reopened.read { db in try AppDatabase.migrator.appliedIdentifiers(db) }
+        #expect(!applied.contains("v18-event-failure"), "nothing was migrated")
+    }
+
+    @Test func aCurrentJournalIsReadWhileTheDaemonHoldsIt() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path + "/herald.sqlite"
+        let lock = try StateLock.acquire(forDatabase: path)
+        let daemon = try AppDatabase.open(path: path)
+        _ = try await daemon.appendEvents([Event(source: .sonarr, kind: "sonarr.test", raw: Data("{}".utf8))])
+        #expect(StateLock.isHeld(forDatabase: path))
+        #expect(throws: StoreError.self) { try StateLock.acquire(forDatabase: path) }
+        let reader = try AppDatabase.openReadOnly(path: path)
+        #expect(try await reader.eventCount() == 1)
+        await #expect(throws: (any Error).self) {
+            try await reader.appendEvents([Event(source: .sonarr, kind: "sonarr.test", raw: Data("{}".utf8))])
+        }
+        try daemon.close()
+        lock.release()
+        #expect(!StateLock.isHeld(forDatabase: path))
+    }
+}
