@@ -49,6 +49,29 @@ import Testing
         #expect(queue.map(\.deadline) == [at(42)])
     }
 
+    /// Two rules scan one folder with `wait: 8s` and `wait: 2s`: the shorter wait must not cut
+    /// the longer one (a folder's deadline only moves later, up to its bound).
+    @Test func aShorterWaitNeverCutsALongerPendingOne() {
+        var queue: [PendingScan] = []
+        var id: Int64 = 1
+        for (wait, second) in [(8, 0.0), (2, 0.5)] {
+            apply(
+                ScanCoalescer.enqueue(
+                    server: "home", section: "1", folder: "/tv/A",
+                    spec: ScanActionSpec(wait: .seconds(wait), maxWait: .seconds(600)), now: at(second), pending: queue),
+                to: &queue, nextID: &id)
+        }
+        #expect(queue.map(\.deadline) == [at(8)])
+        // A parent replacing a child keeps the child's later deadline too.
+        apply(
+            ScanCoalescer.enqueue(
+                server: "home", section: "1", folder: "/tv", spec: ScanActionSpec(wait: .seconds(1)), now: at(1),
+                pending: queue),
+            to: &queue, nextID: &id)
+        #expect(queue.map(\.folder) == ["/tv"])
+        #expect(queue.map(\.deadline) == [at(8)])
+    }
+
     @Test func aPendingParentAbsorbsItsChildren() {
         var queue: [PendingScan] = []
         var id: Int64 = 1

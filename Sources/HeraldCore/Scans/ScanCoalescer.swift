@@ -43,7 +43,8 @@ public enum ScanQueueChange: Sendable, Equatable {
 
 /// Coalescing of scan requests per (server, section, folder): pure decisions over the pending queue.
 ///
-/// - A request for a folder already pending restarts its sliding wait (never past `maxDeadline`).
+/// - A request for a folder already pending restarts its sliding wait (never past `maxDeadline`);
+///   a deadline only ever moves later, so a rule with a shorter `wait` never cuts another's longer one.
 /// - A request for a folder inside a pending folder is absorbed by it (the parent's scan covers it).
 /// - A request for a folder that contains pending folders replaces them; it inherits the earliest
 ///   `firstSeen` and `maxDeadline`, so absorbing never postpones a scan beyond its own bound.
@@ -59,7 +60,7 @@ public enum ScanCoalescer {
             ?? pending.filter({ PathMatching.isUnder(folder, $0.folder) }).min(by: { $0.folder.count < $1.folder.count }
             )
         {
-            existing.deadline = min(now.addingTimeInterval(wait), existing.maxDeadline)
+            existing.deadline = min(max(existing.deadline, now.addingTimeInterval(wait)), existing.maxDeadline)
             existing.priority = max(existing.priority, spec.priority)
             return [.update(existing)]
         }
@@ -68,7 +69,8 @@ public enum ScanCoalescer {
         let scan = PendingScan(
             server: server, section: section, folder: folder, localFolder: localFolder,
             firstSeen: children.map(\.firstSeen).reduce(now, min),
-            deadline: min(now.addingTimeInterval(wait), maxDeadline), maxDeadline: maxDeadline,
+            deadline: min(children.map(\.deadline).reduce(now.addingTimeInterval(wait), max), maxDeadline),
+            maxDeadline: maxDeadline,
             priority: children.map(\.priority).reduce(spec.priority, max))
         return children.compactMap { $0.id.map { ScanQueueChange.delete(id: $0) } } + [.insert(scan)]
     }
