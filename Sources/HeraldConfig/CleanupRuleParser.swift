@@ -197,6 +197,11 @@ struct CleanupRuleParser {
     }
 
     func test(_ name: String, _ node: Node, field: CleanupField, path: String) -> CleanupTest? {
+        if name == "in", field.kind == .text {
+            // A list (or one value): read item by item, not as the single value other operators take.
+            let items = (node.sequence.map(Array.init) ?? [node]).compactMap { reader.string($0, path: path) }
+            return .oneOf(items)
+        }
         let text = reader.string(node, path: path) ?? ""
         func fail(_ message: String) -> CleanupTest? {
             reader.error("\(path) \(message)", at: node)
@@ -231,9 +236,6 @@ struct CleanupRuleParser {
             }
         case ("equals", .text): return .equals(text)
         case ("contains", .text): return .contains(text)
-        case ("in", .text):
-            let items = (node.sequence.map(Array.init) ?? [node]).compactMap { reader.string($0, path: path) }
-            return .oneOf(items)
         case ("is", .flag):
             guard let flag = ["true": true, "false": false][text.lowercased()] else {
                 return fail("must be true or false")

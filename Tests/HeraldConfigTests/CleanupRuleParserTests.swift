@@ -62,6 +62,20 @@ import Testing
                 ]))
     }
 
+    /// The documented `in` takes a list for text fields, as it does in event rules.
+    @Test func inTakesAListForTextFields() throws {
+        let set = try parse(
+            """
+            - name: two titles
+              scope: movie
+              if: {title: {in: [Alpha, Bravo]}}
+              grace: 7d
+              action: archive
+            """)
+        let rule = try #require(set.cleanup.first)
+        #expect("\(rule.condition)".contains("oneOf([\"Alpha\", \"Bravo\"])"))
+    }
+
     @Test func unsafeOrAmbiguousRulesAreRefusedWithTheirLine() {
         do {
             _ = try parse(
