@@ -31,6 +31,11 @@ import Testing
         #expect(evaluator.evaluate(rule, item: movie(added: now - 90 * day)).0 == .no, "exactly 90 days is not older")
         #expect(evaluator.evaluate(rule, item: movie(added: now - 90 * day - 1)).0 == .yes)
         #expect(evaluator.evaluate(rule, item: movie(added: nil)).0 == .no, "no date: missing, so false")
+        // Evaluated a fraction of a second later, an item exactly 90 days old is still not older:
+        // both instants are truncated to the second.
+        let later = CleanupEvaluator(now: now + 0.4, zone: TimeZone(identifier: "UTC")!)
+        #expect(later.evaluate(rule, item: movie(added: now - 90 * day)).0 == .no)
+        #expect(later.evaluate(rule, item: movie(added: now - 90 * day + 0.3)).0 == .no)
     }
 
     @Test func neverWatchedIsMissingAndOnlyMissingMatchesIt() {

@@ -9,6 +9,13 @@ import Foundation
 /// - Show and season rules see their episodes: aggregates combine them, an empty set aggregates to
 ///   missing (never to a vacuous match), and a group without any file never matches.
 public struct CleanupEvaluator: Sendable {
+
+    /// An age in whole seconds: both instants are truncated first, so an item exactly 180 days
+    /// old is not `older_than: 180d` a fraction of a second later (ages compare to the second).
+    static func age(of date: Date, at now: Date) -> Int {
+        Int(now.timeIntervalSince1970.rounded(.down)) - Int(date.timeIntervalSince1970.rounded(.down))
+    }
+
     public let now: Date
     public let zone: TimeZone
     /// Made once: a full evaluation reads dates of hundreds of thousands of items.
@@ -141,8 +148,8 @@ public struct CleanupEvaluator: Sendable {
         if value == .unknown { return .unknown }
         if case .missing(let wanted) = test { return Tri(value == .missing ? wanted : !wanted) }
         switch (test, value) {
-        case (.olderThan(let days), .date(let date)): return Tri(now.timeIntervalSince(date) > Double(days) * 86_400)
-        case (.newerThan(let days), .date(let date)): return Tri(now.timeIntervalSince(date) < Double(days) * 86_400)
+        case (.olderThan(let days), .date(let date)): return Tri(Self.age(of: date, at: now) > days * 86_400)
+        case (.newerThan(let days), .date(let date)): return Tri(Self.age(of: date, at: now) < days * 86_400)
         case (.before(let day), .date(let date)): return midnight(day).map { Tri(date < $0) } ?? .no
         case (.since(let day), .date(let date)): return midnight(day).map { Tri(date >= $0) } ?? .no
         case (.lessThan(let limit), .number(let number)): return Tri(number < limit)
