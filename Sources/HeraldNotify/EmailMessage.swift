@@ -74,12 +74,15 @@ enum EmailMessage {
         let flat = value.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
         let printable = flat.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value < 0x7F }
         if printable, headerNameLength + flat.utf8.count <= 78, !flat.contains("=?") { return flat }
-        // "=?utf-8?B?" + base64 + "?=" ≤ 75: 63 base64 characters at most, so 45 input bytes.
-        let maximumBytes = 45
+        // A line holding an encoded-word is at most 76 characters (RFC 2047 §2), the header's name
+        // included on the first: "=?utf-8?B?" + base64 + "?=" is 12 characters plus 4 per 3 bytes.
+        // Continuation lines start with one space: 60 base64 characters, 45 bytes.
+        let firstBytes = max(3, (76 - headerNameLength - 12) / 4 * 3)
         var words: [String] = []
         var chunk: [UInt8] = []
         for character in flat {
             let bytes = Array(String(character).utf8)
+            let maximumBytes = words.isEmpty ? firstBytes : 45
             if chunk.count + bytes.count > maximumBytes, !chunk.isEmpty {
                 words.append("=?utf-8?B?" + Data(chunk).base64EncodedString() + "?=")
                 chunk = []

@@ -45,10 +45,12 @@ import Testing
         ]
         for subject in subjects {
             let encoded = EmailMessage.encodeHeader(subject, headerNameLength: 9)
-            for line in encoded.components(separatedBy: "\r\n") {
+            for (index, line) in encoded.components(separatedBy: "\r\n").enumerated() {
                 let word = line.trimmingCharacters(in: .whitespaces)
                 #expect(word.count <= 75, "\(word)")
                 #expect(word.hasPrefix("=?utf-8?B?"))
+                // Whole lines, "Subject: " included on the first, are at most 76 characters.
+                #expect((index == 0 ? "Subject: " + line : line).count <= 76, "\(line)")
             }
             #expect(Self.decodeHeader(encoded) == subject)
         }
