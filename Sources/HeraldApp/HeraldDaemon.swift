@@ -100,14 +100,7 @@ public func buildServiceGroup(
     let needsHTTP =
         !configuration.plexServers.isEmpty || configuration.tautulli != nil
         || channels.contains { $0.service != .email }
-    // Redirects are not followed: a webhook that moved is a configuration error to report, not a
-    // hop to take silently (Standard Webhooks treats 3xx as a failure).
-    let http =
-        needsHTTP
-        ? HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
-        : nil
+    let http = needsHTTP ? HTTPClient(eventLoopGroupProvider: .singleton, configuration: .herald) : nil
     let templates = try NotificationTemplates(directory: configuration.notifications.templatesDirectory)
     var signals: [String: WakeSignal] = [:]
     var clients: [String: any PlexServerClient] = [:]

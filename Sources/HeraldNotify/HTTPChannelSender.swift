@@ -96,7 +96,8 @@ public struct HTTPChannelSender: ChannelSender {
                 body: body, now: Date())
         } catch {
             return DeliveryResult.classify(
-                service: service, status: nil, header: { _ in nil }, body: Data(), transportError: "\(error)",
+                service: service, status: nil, header: { _ in nil }, body: Data(),
+                transportError: TransportError.message(error, url: request.url),
                 now: Date())
         }
     }

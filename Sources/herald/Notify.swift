@@ -46,9 +46,7 @@ struct NotifyTest: AsyncParsableCommand {
         if settings.service == .email {
             report = await SMTPChannelSender().send(message, to: settings, now: now)
         } else {
-            let http = HTTPClient(
-                eventLoopGroupProvider: .singleton,
-                configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
+            let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .herald)
             report = await HTTPChannelSender(http: http).send(message, to: settings, now: now)
             try await http.shutdown()
         }

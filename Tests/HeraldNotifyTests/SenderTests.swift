@@ -34,6 +34,23 @@ import Testing
         #expect(requests.allSatisfy { $0.path == "/api/webhooks/42/tok?wait=true" })
     }
 
+    /// A chat service that refuses the connection is reported at once, in plain words, and retried.
+    @Test func aRefusedConnectionIsReportedPlainly() async throws {
+        let port = try LoopbackPort.unused()
+        var target = DiscordTarget(webhookID: "42", token: Secret("tok"))
+        target.baseURL = "http://127.0.0.1:\(port)"
+        let channel = ChannelSettings(name: "discord", target: .discord(target))
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .herald)
+        let report = await HTTPChannelSender(http: http).send(message(), to: channel, now: date)
+        try await http.shutdown()
+        guard case .retry(_, let reason, _) = report.result else {
+            Issue.record("not a retry: \(report.result)")
+            return
+        }
+        #expect(reason.contains("connection refused by 127.0.0.1:\(port)"), "\(reason)")
+        #expect(!reason.contains("errno"))
+    }
+
     @Test func aFailedPartIsResumedWithoutResendingTheOnesDelivered() async throws {
         let fake = FakeNotifyServer()
         try await fake.start()
