@@ -22,20 +22,42 @@ public enum PathMatching {
         return pathBytes[pathBytes.index(pathBytes.startIndex, offsetBy: rootBytes.count)] == slash
     }
 
-    /// Separators unified to `/`, trailing ones removed (but `/` stays `/`).
+    /// Separators unified to `/`, repeated ones collapsed (but a leading `//`, a network share,
+    /// is kept), trailing ones removed (but `/` stays `/`).
     public static func normalised(_ path: String) -> String {
         let bytes = path.utf8
         let hasBackslash = bytes.contains(backslash)
         let last = bytes.last
-        guard hasBackslash || (bytes.count > 1 && (last == slash || last == backslash)) else { return path }
+        guard hasBackslash || (bytes.count > 1 && (last == slash || last == backslash)) || hasRepeatedSlash(bytes)
+        else { return path }
         var output = Array(bytes)
         normalise(&output, from: 0)
         return String(decoding: output, as: UTF8.self)
     }
 
+    /// Whether a path has `//` anywhere after its first byte.
+    private static func hasRepeatedSlash(_ bytes: String.UTF8View) -> Bool {
+        var previous: UInt8 = 0
+        for (offset, byte) in bytes.enumerated() {
+            if byte == slash, previous == slash, offset > 1 { return true }
+            previous = byte
+        }
+        return false
+    }
+
     /// `normalised`, in place, for a path appended to `bytes` at `start`.
     static func normalise(_ bytes: inout [UInt8], from start: Int) {
         for index in start..<bytes.count where bytes[index] == backslash { bytes[index] = slash }
+        // Collapse runs of separators after the first two bytes (`//nas/share` stays a share).
+        var write = min(bytes.count, start + 2)
+        if write < bytes.count {
+            for read in write..<bytes.count {
+                if bytes[read] == slash, bytes[write - 1] == slash { continue }
+                bytes[write] = bytes[read]
+                write += 1
+            }
+            bytes.removeLast(bytes.count - write)
+        }
         while bytes.count - start > 1, bytes.last == slash { bytes.removeLast() }
     }
 

@@ -2,6 +2,14 @@ import HeraldCore
 import Testing
 
 @Suite struct PathMatchingTests {
+    @Test func repeatedSeparatorsCollapseButANetworkShareKeepsItsPrefix() {
+        #expect(PathMatching.normalised("/tv//Show///Season 1//") == "/tv/Show/Season 1")
+        #expect(PathMatching.normalised("//nas/share//tv") == "//nas/share/tv")
+        #expect(PathMatching.normalised("\\\\nas\\share\\\\tv") == "//nas/share/tv")
+        #expect(PathMatching.normalised("/tv/Show") == "/tv/Show")
+        #expect(PathMatching.normalised("/") == "/")
+    }
+
     @Test(
         arguments: [
             ("/tv/Show/e01.MKV", "mkv"), ("/tv/Show/.hidden", nil), ("/tv/Show/name.", nil),

@@ -25,12 +25,24 @@ import Testing
         #expect(ScanPlanner.folder(for: "/data/music/A/01 - Song.FLAC", kind: "lidarr.download") == "/data/music/A")
     }
 
-    @Test func deletionsScanTheFolderThatHeldTheItem() {
-        #expect(ScanPlanner.folder(for: "/data/tv/Gone Show", kind: "sonarr.series_delete") == "/data/tv")
+    /// A deleted file's folder is scanned; a deleted show's or film's own folder is scanned (Plex
+    /// notices it is gone), not the library root that held it, which would rescan the library.
+    @Test func deletionsScanTheDeletedItemsOwnFolder() throws {
+        #expect(ScanPlanner.folder(for: "/data/tv/Gone Show", kind: "sonarr.series_delete") == "/data/tv/Gone Show")
         #expect(
             ScanPlanner.folder(for: "/data/tv/Show/Season 2/e.mkv", kind: "sonarr.episode_file_delete")
                 == "/data/tv/Show/Season 2")
-        #expect(ScanPlanner.folder(for: "/data/movies/Old (1999)", kind: "radarr.movie_delete") == "/data/movies")
+        #expect(
+            ScanPlanner.folder(for: "/data/movies/Old (1999)", kind: "radarr.movie_delete") == "/data/movies/Old (1999)"
+        )
+        // The autoscan form of rewrite applies to the deleted show's folder, and to a library root.
+        let server = try server([("^/TV/(.*)$", "/mnt/unionfs/Media/TV/$1")])
+        let deleted = Event(source: .sonarr, kind: "sonarr.series_delete", paths: ["/TV/Westworld"])
+        #expect(ScanPlanner.folders(for: deleted, server: server) == ["/mnt/unionfs/Media/TV/Westworld"])
+        let root = Event(source: .fs, kind: "fs.created", paths: ["/TV"])
+        #expect(ScanPlanner.folders(for: root, server: server) == ["/mnt/unionfs/Media/TV"])
+        let doubled = Event(source: .sonarr, kind: "sonarr.download", paths: ["/TV//Show//Season 1/e.mkv"])
+        #expect(ScanPlanner.folders(for: doubled, server: server) == ["/mnt/unionfs/Media/TV/Show/Season 1"])
     }
 
     @Test func sectionsMatchComponentWise() {
@@ -64,7 +76,8 @@ import Testing
         #expect(ScanPlanner.folders(for: inside, server: server) == ["/data/tv"])
         #expect(ScanPlanner.folders(for: sibling, server: server) == ["/mnt/media2/tv"])
         #expect(
-            ScanPlanner.folders(for: root, server: server) == ["/mnt/media"], "the root itself has no trailing slash")
+            ScanPlanner.folders(for: root, server: server) == ["/data"],
+            "the root itself is tried with a trailing slash")
         let doubled = try self.server([("^/mnt/media/?", "/data/")])
         #expect(ScanPlanner.folders(for: inside, server: doubled) == ["/data/tv"])
         #expect(

@@ -22,10 +22,13 @@ public struct PathRewrite: Sendable, Equatable {
         return path.replacingCharacters(in: matchRange, with: replaced)
     }
 
-    /// Applies the first matching rewrite of a list.
+    /// Applies the first matching rewrite of a list. A folder is tried as written and with a
+    /// trailing separator, so `^/TV/(.*)$` (the form autoscan users bring) also rewrites `/TV`
+    /// itself, the library root a deleted show's folder is in.
     public static func apply(_ rewrites: [PathRewrite], to path: String) -> String {
         for rewrite in rewrites {
             if let rewritten = rewrite.apply(path) { return rewritten }
+            if !path.hasSuffix("/"), let rewritten = rewrite.apply(path + "/") { return rewritten }
         }
         return path
     }

@@ -9,19 +9,16 @@ public enum ScanPlanner {
         "mkv", "mp4", "m4v", "avi", "mov", "wmv", "ts", "m2ts", "mpg", "mpeg", "webm", "flv", "iso", "vob", "divx",
         "srt", "ass", "ssa", "sub", "idx", "vtt", "smi", "sup", "nfo", "jpg", "jpeg", "png", "tbn",
         "flac", "mp3", "m4a", "aac", "ogg", "opus", "wav", "alac", "wma", "ape", "dsf", "m4b", "cue", "lrc",
-        "part", "tmp",
+        "part", "tmp", "mka", "mk3d", "3gp", "ogv", "rm", "rmvb", "wtv", "m2v", "aiff", "aif", "dts", "ac3",
     ]
 
-    /// Kinds whose paths name something that no longer exists: the folder holding it is scanned,
-    /// so Plex notices the removal.
-    static func isDeletion(_ kind: String) -> Bool {
-        kind.hasSuffix("_delete") || kind == "fs.deleted"
-    }
-
-    /// The folder to scan for one path of an event (before rewrites).
+    /// The folder to scan for one path of an event: a file's folder, or the folder itself. That
+    /// holds for deletions too: Plex notices a missing folder on a targeted scan of that folder's
+    /// own path, where scanning the folder that held it (a series' or a film's: the library
+    /// root) would rescan the whole library for each deletion.
     public static func folder(for path: String, kind: String) -> String {
         let trimmed = PathMatching.normalised(path)
-        return isDeletion(kind) || isFile(trimmed) ? LibraryPath.parent(of: trimmed) : trimmed
+        return isFile(trimmed) ? LibraryPath.parent(of: trimmed) : trimmed
     }
 
     static func isFile(_ path: String) -> Bool {
@@ -41,7 +38,10 @@ public enum ScanPlanner {
         func add(_ path: String) {
             guard !path.isEmpty else { return }
             let local = folder(for: path, kind: event.kind)
-            let plex = PathMatching.normalised(PathRewrite.apply(server.rewrites, to: local))
+            // The whole path is rewritten before it is reduced to a folder, so a rewrite written
+            // for files (`^/TV/(.*)$`) applies to a folder at the library's root as well.
+            let rewritten = PathRewrite.apply(server.rewrites, to: PathMatching.normalised(path))
+            let plex = folder(for: rewritten, kind: event.kind)
             if targets.isEmpty {
                 targets.append((local, plex))
                 return
