@@ -83,6 +83,10 @@ enum PlexRequestReader {
             throw .malformed(
                 "multipart body has no 'payload' part (parts: \(parser.partNames.joined(separator: ", ")))")
         }
+        // Plex sends one; two would leave which event this is to the order of the parts.
+        guard parser.partNames.filter({ $0 == "payload" }).count == 1 else {
+            throw .malformed("multipart body has more than one 'payload' part")
+        }
         return (Data(payload), parser.keptOptional.flatMap { $0.isEmpty ? nil : Data($0) })
     }
 }

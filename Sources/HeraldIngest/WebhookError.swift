@@ -14,6 +14,9 @@ public enum WebhookError: Error, Sendable, Equatable, CustomStringConvertible {
     case notFound
     /// The journal could not make the event durable (503); the sender should retry.
     case unavailable
+    /// A signed delivery already received (same `webhook-id` within the tolerance): answered 200
+    /// so the sender stops retrying, and not journalled a second time.
+    case replayed(id: String)
 
     /// Short, stable label for metrics.
     public var reason: String {
@@ -25,6 +28,7 @@ public enum WebhookError: Error, Sendable, Equatable, CustomStringConvertible {
         case .malformed: "malformed"
         case .notFound: "not_found"
         case .unavailable: "unavailable"
+        case .replayed: "replayed"
         }
     }
 
@@ -37,6 +41,7 @@ public enum WebhookError: Error, Sendable, Equatable, CustomStringConvertible {
         case .malformed(let detail): detail
         case .notFound: "no such webhook endpoint"
         case .unavailable: "the journal is unavailable; retry later"
+        case .replayed(let id): "already received (webhook-id \(id.prefix(64))); not journalled again"
         }
     }
 }

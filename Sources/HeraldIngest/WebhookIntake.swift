@@ -46,6 +46,8 @@ public struct WebhookIntake: Sendable {
 
     let journal: any EventJournal
     let settings: Reloadable<IngestSettings>
+    /// Standard Webhooks ids seen within their tolerance, per endpoint.
+    let replays = ReplayGuard()
     let metrics: IngestMetrics
     let logger: Logger
     let now: @Sendable () -> Date
@@ -122,6 +124,12 @@ public struct WebhookIntake: Sendable {
             if let signature = endpoint.signature {
                 try SignatureVerifier(settings: signature).verify(
                     body: body, header: header, now: received)
+                // A verified delivery retried by its sender keeps its id: journal it once.
+                if signature.scheme == .standardWebhooks, let id = header("webhook-id"),
+                    !replays.firstDelivery(endpoint: name, id: id, now: received, window: signature.tolerance)
+                {
+                    throw .replayed(id: id)
+                }
             }
             let event = header("x-herald-event") ?? query("event")
             return try GenericWebhookDecoder.decode(body, endpoint: name, event: event, receivedAt: received)
@@ -184,7 +192,10 @@ public struct WebhookIntake: Sendable {
     /// Counts and logs a refusal and writes its answer: the status, and the reason on one line.
     public func refused(_ error: WebhookError, route: Route) -> Answer {
         metrics.rejected(source: route.source, reason: error.reason)
-        if error != .notFound {
+        if case .replayed = error {
+            logger.info(
+                "webhook already received", metadata: ["event.source": "\(route.source)", "detail": "\(error)"])
+        } else if error != .notFound {
             logger.warning(
                 "webhook refused",
                 metadata: ["event.source": "\(route.source)", "reason": "\(error.reason)", "detail": "\(error)"])
@@ -202,6 +213,7 @@ public struct WebhookIntake: Sendable {
         case .malformed: .badRequest
         case .notFound: .notFound
         case .unavailable: .serviceUnavailable
+        case .replayed: .ok
         }
     }
 }

@@ -78,6 +78,23 @@ import Testing
         #expect(journal.events.first?.thumb == nil, "posters are kept only for notifications that show them")
     }
 
+    /// Plex sends one `payload` part: a body with two is refused, not read as whichever came first.
+    @Test func plexMultipartWithTwoPayloadsIs400() async throws {
+        let payload = String(
+            decoding: try Fixtures.data("plex-webhook-media.scrobble-episode-plex-agent.json"), as: UTF8.self)
+        let boundary = MultipartParserTests.boundary
+        let part = "--\(boundary)\r\nContent-Disposition: form-data; name=\"payload\"\r\n\r\n\(payload)\r\n"
+        let body = Array((part + part + "--\(boundary)--\r\n").utf8)
+        let headers: HTTPFields = [.contentType: "multipart/form-data; boundary=\(boundary)"]
+        try await app().test(.live) { client in
+            let response = try await client.execute(
+                uri: "/hooks/plex", method: .post, headers: headers, body: ByteBuffer(bytes: body))
+            #expect(response.status == .badRequest)
+            #expect(String(buffer: response.body).contains("more than one 'payload' part"))
+        }
+        #expect(journal.events.isEmpty)
+    }
+
     @Test func plexPostersAreKeptForNotificationsUpTo2MiB() async throws {
         let payload = String(
             decoding: try Fixtures.data("plex-webhook-media.scrobble-episode-plex-agent.json"), as: UTF8.self)
@@ -257,5 +274,37 @@ import Testing
         #expect(journal.events.map(\.kind) == ["generic.open.backup"])
         #expect(journal.events.first?.paths == ["/mnt/media/x"])
         #expect(journal.events.first?.endpoint == "open")
+    }
+
+    /// A Standard Webhooks delivery retried with the same `webhook-id` inside the tolerance is
+    /// answered 200 and journalled once.
+    @Test func aReplayedStandardWebhookIsJournalledOnce() async throws {
+        let secret = "whsec_" + Data("0123456789abcdef0123456789abcdef".utf8).base64EncodedString()
+        let settings = IngestSettings(generic: [
+            "ci": .init(signature: SignatureSettings(scheme: .standardWebhooks, secret: Secret(secret)))
+        ])
+        let body = #"{"title":"build done"}"#
+        let timestamp = String(Int(Date().timeIntervalSince1970))
+        @Sendable func headers(_ id: String) -> HTTPFields {
+            [
+                .contentType: "application/json", HTTPField.Name("webhook-id")!: id,
+                HTTPField.Name("webhook-timestamp")!: timestamp,
+                HTTPField.Name("webhook-signature")!: WebhookSigner.standard(
+                    id: id, timestamp: timestamp, body: Array(body.utf8), secret: secret),
+            ]
+        }
+        try await app(settings).test(.live) { client in
+            let first = try await client.execute(
+                uri: "/hooks/generic/ci", method: .post, headers: headers("msg_1"), body: ByteBuffer(string: body))
+            #expect(first.status == .accepted)
+            let replay = try await client.execute(
+                uri: "/hooks/generic/ci", method: .post, headers: headers("msg_1"), body: ByteBuffer(string: body))
+            #expect(replay.status == .ok)
+            #expect(String(buffer: replay.body).contains("already received"))
+            let next = try await client.execute(
+                uri: "/hooks/generic/ci", method: .post, headers: headers("msg_2"), body: ByteBuffer(string: body))
+            #expect(next.status == .accepted)
+        }
+        #expect(journal.events.count == 2)
     }
 }
