@@ -176,8 +176,13 @@ extension HeraldConfiguration {
     private static func readEmail(_ entry: ConfigMapping, path: String) -> ChannelTarget? {
         let reader = entry.reader
         let host = entry.string("host")
-        let security = entry.choice("security", as: EmailTarget.Security.self) ?? .starttls
-        let port = entry.int("port", in: 1...65535) ?? (security == .tls ? 465 : security == .starttls ? 587 : 25)
+        let givenPort = entry.int("port", in: 1...65535)
+        // Port 465 speaks TLS from the first byte (RFC 8314): without `security`, that is what it
+        // means, as the mailtos://…:465 form already infers; STARTTLS there would wait for a
+        // greeting that never comes.
+        let security =
+            entry.choice("security", as: EmailTarget.Security.self) ?? (givenPort == 465 ? .tls : .starttls)
+        let port = givenPort ?? (security == .tls ? 465 : security == .starttls ? 587 : 25)
         let from = entry.string("from")
         var to: [String] = []
         if let node = entry.value("to") {

@@ -154,6 +154,12 @@ public struct SMTPChannelSender: ChannelSender {
                 after: nil, reason: "no greeting: wrong TLS mode for port 465? use security: tls (\(detail))",
                 global: false)
         default:
+            if reply == 530, security != .starttls {
+                // 530: authentication or encryption required; the server's own words are kept.
+                return .permanent(
+                    reason: "\(detail) (the server wants encryption first: use security: starttls)",
+                    disableChannel: false)
+            }
             if (500..<600).contains(reply) {
                 return .permanent(reason: detail, disableChannel: false)
             }

@@ -14,6 +14,28 @@ import Testing
         }
     }
 
+    /// Port 465 without `security` means TLS from the first byte (RFC 8314), as `mailtos://…:465`
+    /// does; 587 and no port mean STARTTLS.
+    @Test func port465MeansTLSWhenSecurityIsNotSaid() throws {
+        func security(_ extra: String) throws -> (EmailTarget.Security, Int)? {
+            let yaml = """
+                state_directory: /tmp/x
+                notifications:
+                  channels:
+                    mail: {type: email, host: smtp.example.org, from: h@example.org, to: [a@example.org]\(extra)}
+                """
+            guard
+                case .email(let mail) = try HeraldConfiguration.parse(yaml: yaml, file: "/t/h.yml")
+                    .notifications.channels.first?.target
+            else { return nil }
+            return (mail.security, mail.port)
+        }
+        #expect(try security(", port: 465").map { $0 == (.tls, 465) } == true)
+        #expect(try security(", port: 587").map { $0 == (.starttls, 587) } == true)
+        #expect(try security("").map { $0 == (.starttls, 587) } == true)
+        #expect(try security(", port: 465, security: starttls").map { $0 == (.starttls, 465) } == true)
+    }
+
     @Test func channelsAsURLsAndAsObjects() throws {
         let yaml = """
             state_directory: /tmp/x
