@@ -31,7 +31,7 @@ struct NotifyLane {
                 "cannot read a channel's state", metadata: ["notify.channel": "\(channel.name)", "error": "\(error)"])
             state = ChannelState(fingerprint: channel.fingerprint)
         }
-        var bucket = channel.effectiveRateLimit.map(TokenBucket.init)
+        var bucket = channel.effectiveRateLimit.map(RateWindow.init)
         var announcedDisabled = false
         var outcomes = Outcomes()
         while !Task.isCancelled {
@@ -126,7 +126,7 @@ struct NotifyLane {
     /// Sends a claimed batch in order; the first message that is not delivered ends the batch and
     /// the rest go back to pending, so order is kept.
     private func send(
-        _ batch: [Delivery], quiet: Bool, bucket: inout TokenBucket?, state: inout ChannelState
+        _ batch: [Delivery], quiet: Bool, bucket: inout RateWindow?, state: inout ChannelState
     ) async
         -> Outcomes
     {
@@ -198,6 +198,10 @@ struct NotifyLane {
                 outcomes.unsent.append(delivery.id)
                 continue
             }
+            if let until = report.rateLimitedUntil {
+                // The service's own count says its bucket is empty: the next message waits for it.
+                bucket?.pause(until: until)
+            }
             switch report.result {
             case .delivered(let answer):
                 outcomes.resolutions.append((delivery.id, .sent(at: worker.now())))
@@ -210,7 +214,7 @@ struct NotifyLane {
                 outcomes.resolutions.append(
                     (delivery.id, .retry(until: until, partsSent: report.partsDelivered, reason: reason)))
                 state.blockedUntil = until
-                if after != nil { bucket?.drain(now: worker.now()) }
+                if after != nil { bucket?.pause(until: until) }
                 if global, channel.service == .discord { worker.discordPause.pause(until: until) }
                 counters.retried.increment()
                 logger.warning(

@@ -40,10 +40,14 @@ public struct OutgoingMessage: Sendable {
 public struct SendReport: Sendable, Equatable {
     public var partsDelivered: Int
     public var result: DeliveryResult
+    /// When the service said, on an answer that succeeded, that no request is left in its
+    /// bucket until then (Discord's `X-RateLimit-Remaining: 0` and `X-RateLimit-Reset-After`).
+    public var rateLimitedUntil: Date?
 
-    public init(partsDelivered: Int, result: DeliveryResult) {
+    public init(partsDelivered: Int, result: DeliveryResult, rateLimitedUntil: Date? = nil) {
         self.partsDelivered = partsDelivered
         self.result = result
+        self.rateLimitedUntil = rateLimitedUntil
     }
 }
 

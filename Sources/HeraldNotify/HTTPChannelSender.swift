@@ -23,12 +23,29 @@ public struct HTTPChannelSender: ChannelSender {
         let requests = Self.requests(for: message, channel: channel, now: now)
         var delivered = min(message.firstPart, requests.count)
         var last = DeliveryResult.delivered("nothing to send")
+        var emptyUntil: Date?
         for request in requests.dropFirst(delivered) {
-            last = await perform(request, service: channel.service, timeout: channel.timeout)
+            // A part after one whose answer said the bucket is empty waits for it to refill:
+            // every 429 counts toward Discord's ban on invalid requests.
+            if let emptyUntil, emptyUntil > Date() {
+                try? await Task.sleep(for: .seconds(emptyUntil.timeIntervalSinceNow))
+            }
+            (last, emptyUntil) = await perform(request, service: channel.service, timeout: channel.timeout)
             guard case .delivered = last else { return SendReport(partsDelivered: delivered, result: last) }
             delivered += 1
         }
-        return SendReport(partsDelivered: delivered, result: last)
+        return SendReport(partsDelivered: delivered, result: last, rateLimitedUntil: emptyUntil)
+    }
+
+    /// When a successful answer says the service's bucket is empty: `X-RateLimit-Remaining: 0`
+    /// with `X-RateLimit-Reset-After` seconds (Discord sends them on every answer).
+    static func emptyBucketUntil(header: (String) -> String?, now: Date) -> Date? {
+        guard header("x-ratelimit-remaining")?.trimmingCharacters(in: .whitespaces) == "0",
+            let seconds = header("x-ratelimit-reset-after").flatMap({ Double($0.trimmingCharacters(in: .whitespaces)) }
+            ),
+            seconds > 0, seconds < 3600
+        else { return nil }
+        return now.addingTimeInterval(seconds)
     }
 
     /// The requests a message becomes for the channel's service, in order.
@@ -81,8 +98,10 @@ public struct HTTPChannelSender: ChannelSender {
         }
     }
 
-    private func perform(_ request: Request, service: ChannelTarget.Service, timeout: Duration) async -> DeliveryResult
-    {
+    /// Sends one request: how it ended, and when a successful answer said the bucket is empty.
+    private func perform(
+        _ request: Request, service: ChannelTarget.Service, timeout: Duration
+    ) async -> (DeliveryResult, Date?) {
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = request.method
         for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
@@ -91,14 +110,20 @@ public struct HTTPChannelSender: ChannelSender {
             let response = try await http.execute(outgoing, timeout: .nanoseconds(timeout.nanoseconds))
             let buffer = try await response.body.collect(upTo: 64 << 10)
             let body = Data(buffer.readableBytesView)
-            return DeliveryResult.classify(
-                service: service, status: Int(response.status.code), header: { response.headers.first(name: $0) },
-                body: body, now: Date())
+            let header = { (name: String) in response.headers.first(name: name) }
+            let now = Date()
+            return (
+                DeliveryResult.classify(
+                    service: service, status: Int(response.status.code), header: header, body: body, now: now),
+                Self.emptyBucketUntil(header: header, now: now)
+            )
         } catch {
-            return DeliveryResult.classify(
-                service: service, status: nil, header: { _ in nil }, body: Data(),
-                transportError: TransportError.message(error, url: request.url),
-                now: Date())
+            return (
+                DeliveryResult.classify(
+                    service: service, status: nil, header: { _ in nil }, body: Data(),
+                    transportError: TransportError.message(error, url: request.url), now: Date()),
+                nil
+            )
         }
     }
 }

@@ -23,6 +23,9 @@ public final class FakeNotifyServer: Sendable {
     /// A scripted answer, used once, before the default (success) answers resume.
     public enum Answer: Sendable {
         case ok
+        /// Success whose rate-limit headers say the bucket is now empty for `resetAfter` seconds
+        /// (Discord: `X-RateLimit-Remaining: 0`, `X-RateLimit-Reset-After`).
+        case okBucketEmpty(resetAfter: Double)
         case rateLimited(retryAfter: Double, global: Bool = false)
         /// Discord 404 `Unknown Webhook`, Slack 404 `no_service`, else a bare 404.
         case gone
@@ -151,6 +154,11 @@ public final class FakeNotifyServer: Sendable {
             response = success(service, body: payload)
         case .ok:
             response = invalid(service, body: payload, files: files) ?? success(service, body: payload)
+        case .okBucketEmpty(let resetAfter):
+            response = invalid(service, body: payload, files: files) ?? success(service, body: payload)
+            response.headers[HTTPField.Name("X-RateLimit-Limit")!] = "5"
+            response.headers[HTTPField.Name("X-RateLimit-Remaining")!] = "0"
+            response.headers[HTTPField.Name("X-RateLimit-Reset-After")!] = String(resetAfter)
         default:
             response = failure(service, answer)
         }
@@ -244,7 +252,7 @@ public final class FakeNotifyServer: Sendable {
             return Response(
                 status: HTTPResponse.Status(code: code), headers: [.contentType: "application/json"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
-        case (_, .ok), (_, .slow):
+        case (_, .ok), (_, .slow), (_, .okBucketEmpty):
             return Self.text(200, "ok")
         }
     }

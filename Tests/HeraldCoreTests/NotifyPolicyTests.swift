@@ -39,15 +39,27 @@ import Testing
         #expect(ClockTime.text(425) == "07:05")
     }
 
-    @Test func theTokenBucketAllowsABurstThenPacesExactly() {
-        var bucket = TokenBucket(limit: RateLimit(count: 5, per: .seconds(2)))
-        let start = Date(timeIntervalSince1970: 1000)
-        for _ in 0..<5 { #expect(bucket.take(now: start) == nil) }
-        #expect(bucket.take(now: start) == start.addingTimeInterval(0.4))
-        #expect(bucket.take(now: start.addingTimeInterval(0.4)) == nil)
-        #expect(bucket.take(now: start.addingTimeInterval(0.4)) == start.addingTimeInterval(0.8))
-        bucket.drain(now: start.addingTimeInterval(10))
-        #expect(bucket.take(now: start.addingTimeInterval(10)) == start.addingTimeInterval(10.4))
+    @Test func theRateWindowLetsNoMoreThanTheLimitThroughInAnyWindow() {
+        var window = RateWindow(limit: RateLimit(count: 5, per: .seconds(2)))
+        let start = Date(timeIntervalSince1970: 1_795_000_000)
+        var sent: [Date] = []
+        var now = start
+        while now < start.addingTimeInterval(10) {
+            if let next = window.take(now: now) {
+                now = next
+            } else {
+                sent.append(now)
+                now = now.addingTimeInterval(0.05)
+            }
+        }
+        for (index, time) in sent.enumerated() {
+            let inWindow = sent[index...].prefix { $0.timeIntervalSince(time) < 2 - 1e-9 }.count
+            #expect(inWindow <= 5, "more than 5 sends within 2 s from \(time.timeIntervalSince(start))")
+        }
+        #expect(sent.count == 25, "5 per 2 s over 10 s")
+        // A service that says its bucket is empty: nothing before the time it gave.
+        window.pause(until: now.addingTimeInterval(1.5))
+        #expect(window.take(now: now.addingTimeInterval(1)) == now.addingTimeInterval(1.5))
     }
 
     @Test func rateLimitsParseTheUsualForms() {

@@ -34,6 +34,26 @@ import Testing
         #expect(requests.allSatisfy { $0.path == "/api/webhooks/42/tok?wait=true" })
     }
 
+    /// After a successful answer that says the bucket is empty, the next part waits for the reset
+    /// the service named (a 429 would count toward Discord's ban), and the lane is told too.
+    @Test func discordsEmptyBucketOnASuccessIsWaitedFor() async throws {
+        let fake = FakeNotifyServer()
+        try await fake.start()
+        defer { Task { await fake.stop() } }
+        var target = DiscordTarget(webhookID: "42", token: Secret("tok"))
+        target.baseURL = fake.url
+        let channel = ChannelSettings(name: "discord", target: .discord(target))
+        fake.script(.discord, [.okBucketEmpty(resetAfter: 0.5), .okBucketEmpty(resetAfter: 0.3)])
+        let report = await HTTPChannelSender(http: .shared).send(
+            message((1...4000).map { "line \($0) of text" }.joined(separator: "\n")), to: channel, now: date)
+        let requests = fake.delivered(.discord)
+        #expect(requests.count >= 3)
+        #expect(requests.count == report.partsDelivered)
+        #expect(requests[1].at.timeIntervalSince(requests[0].at) >= 0.5 - 0.01, "waited for the reset")
+        #expect(requests[2].at.timeIntervalSince(requests[1].at) >= 0.3 - 0.01)
+        #expect(report.rateLimitedUntil == nil, "the last answer left requests in the bucket")
+    }
+
     /// A chat service that refuses the connection is reported at once, in plain words, and retried.
     @Test func aRefusedConnectionIsReportedPlainly() async throws {
         let port = try LoopbackPort.unused()
