@@ -120,6 +120,11 @@ public final class ConfigReader {
             let detail = context.map { "\($0.text) \(problem)" } ?? problem
             return ConfigDiagnostic(
                 file: file, line: mark.line, column: mark.column, message: "invalid YAML: \(detail)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
+            return ConfigDiagnostic(
+                file: file, line: context.mark.line, column: context.mark.column,
+                message: "the mapping starting here has \(keys) more than once; each key may appear once")
         default:
             return ConfigDiagnostic(file: file, line: 0, column: 0, message: "invalid YAML: \(error)")
         }

@@ -26,6 +26,21 @@ extension HeraldConfiguration {
         return try parse(yaml: text, file: file, environment: environment)
     }
 
+    /// The nearest existing path at or above `directory` when it is not a directory (a regular
+    /// file in the way, which would only show as an error once the daemon starts).
+    static func fileBlocking(directory: String) -> String? {
+        guard !directory.isEmpty else { return nil }
+        var path = directory
+        while !path.isEmpty, path != "/" {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+                return isDirectory.boolValue ? nil : path
+            }
+            path = (path as NSString).deletingLastPathComponent
+        }
+        return nil
+    }
+
     /// Parses configuration text; `file` is used for messages and for resolving relative `*_file` paths.
     public static func parse(
         yaml: String,
@@ -42,6 +57,11 @@ extension HeraldConfiguration {
         }
         var configuration = HeraldConfiguration(
             file: file, stateDirectory: stateDirectory.map { resolve($0, against: reader.baseDirectory) } ?? "")
+        if let blocker = Self.fileBlocking(directory: configuration.stateDirectory) {
+            reader.error(
+                "'state_directory' \(configuration.stateDirectory) cannot be a directory: \(blocker) is a file",
+                at: root.value("state_directory"))
+        }
         if let server = root.mapping("server") { configuration.server = readServer(server) }
         if let logging = root.mapping("log") { configuration.logging = readLogging(logging) }
         if let journal = root.mapping("journal") { configuration.journal = readJournal(journal) }

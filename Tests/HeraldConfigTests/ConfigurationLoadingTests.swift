@@ -51,6 +51,32 @@ import Testing
         }
     }
 
+    /// Mistakes that used to pass `herald check` and fail only at start, or without a position.
+    @Test func aDuplicateKeyAndAStateDirectoryUnderAFileAreReportedWithTheirPosition() throws {
+        do {
+            _ = try HeraldConfiguration.parse(
+                yaml: "state_directory: /s\nserver:\n  port: 1\n  port: 2\n", file: "/t/h.yml")
+            Issue.record("a duplicated key was accepted")
+        } catch {
+            #expect(
+                error.diagnostics.map(\.description) == [
+                    "/t/h.yml:3:3: the mapping starting here has 'port' more than once; each key may appear once"
+                ])
+        }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = try directory.write("not-a-directory", "x")
+        do {
+            _ = try HeraldConfiguration.parse(yaml: "state_directory: \(file)/state\n", file: "/t/h.yml")
+            Issue.record("a state directory under a file was accepted")
+        } catch {
+            #expect(
+                error.diagnostics.map(\.description) == [
+                    "/t/h.yml:1:18: 'state_directory' \(file)/state cannot be a directory: \(file) is a file"
+                ])
+        }
+    }
+
     @Test func aRelativeStateDirectoryIsRelativeToTheConfigurationFile() throws {
         let configuration = try HeraldConfiguration.parse(
             yaml: "state_directory: ./state\n", file: "/etc/herald/herald.yml")
