@@ -81,8 +81,10 @@ public func buildServiceGroup(
     let intake = WebhookIntake(
         journal: journal, settings: ingest, metrics: IngestMetrics(factory: metrics), logger: logger)
     WebhookRoutes(intake: intake).register(on: router)
-    OperationsRoutes(database: database, readiness: readiness, registry: registry, configuration: running)
-        .register(on: router, api: api)
+    OperationsRoutes(
+        database: database, readiness: readiness, registry: registry, configuration: running,
+        journalFailure: { journal.commitFailure }
+    ).register(on: router, api: api)
 
     for rule in configuration.cleanupRules where !rule.dryRun && rule.enabled {
         logger.notice(

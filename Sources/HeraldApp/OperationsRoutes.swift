@@ -15,6 +15,8 @@ struct OperationsRoutes: Sendable {
     let readiness: Readiness
     let registry: PrometheusCollectorRegistry
     let configuration: Reloadable<HeraldConfiguration>
+    /// Why the journal cannot take events now, if it cannot (`JournalWriter.commitFailure`).
+    var journalFailure: @Sendable () -> String? = { nil }
 
     /// Adds the routes: the probes and metrics on `router`, the API on `api` (behind the token).
     func register(on router: Router<HeraldRequestContext>, api: RouterGroup<HeraldRequestContext>) {
@@ -35,13 +37,16 @@ struct OperationsRoutes: Sendable {
     private func ready() async -> Response {
         let databaseOK = await database.isHealthy()
         let shuttingDown = readiness.isShuttingDown
-        let ready = databaseOK && !shuttingDown && readiness.isServing
+        let journalFailure = journalFailure()
+        let ready = databaseOK && !shuttingDown && readiness.isServing && journalFailure == nil
         var body: [String: Any] = [
             "status": ready ? "ready" : "not ready",
             "database": databaseOK ? "ok" : "unavailable",
             "shutting_down": shuttingDown,
         ]
-        if let problem = database.durabilityProblem { body["journal"] = problem }
+        if let problem = database.durabilityProblem ?? journalFailure.map({ "commits fail: \($0)" }) {
+            body["journal"] = problem
+        }
         // A watcher that fell back to polling is degraded, not unready: events still arrive.
         if let watch = readiness.watch {
             body["watch"] =

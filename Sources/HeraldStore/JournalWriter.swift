@@ -38,6 +38,8 @@ public final class JournalWriter: EventJournal {
         var committedStart = 0
         /// The raw bodies' bytes held in `committed`.
         var committedBytes = 0
+        /// Why the last commit failed (a full disk, a read-only file system), until one succeeds.
+        var failure: String?
     }
 
     /// Most committed events kept in memory for the dispatcher, and most bytes of raw bodies among
@@ -97,6 +99,12 @@ public final class JournalWriter: EventJournal {
         queueLock.lock()
         defer { queueLock.unlock() }
         return queue.count
+    }
+
+    /// Why the journal cannot take events now (its last commit failed and none has succeeded
+    /// since): `/readyz` is not ready while it is set, as every webhook is then answered 503.
+    public var commitFailure: String? {
+        state.withLock { $0.failure }
     }
 
     /// A committed event still held in memory (the dispatcher's fast path).
@@ -176,6 +184,7 @@ public final class JournalWriter: EventJournal {
             commitLatency.recordNanoseconds(Int64((ContinuousClock.now - started).nanoseconds))
             batchSize.record(batch.count)
             state.withLock { state in
+                state.failure = nil
                 for (pending, sequence) in zip(batch, sequences)
                 where state.committed.count < Self.handoffLimit
                     && state.committedBytes + pending.event.raw.count <= Self.handoffBytes
@@ -191,6 +200,7 @@ public final class JournalWriter: EventJournal {
             logger.error(
                 "journal commit failed; the senders get an error and may retry",
                 metadata: ["error": "\(error)", "journal.batch": "\(batch.count)"])
+            state.withLock { $0.failure = "\(error)" }
             for pending in batch { pending.completion(.failure(error)) }
         }
     }
