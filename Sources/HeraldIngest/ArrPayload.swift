@@ -11,6 +11,8 @@ struct ArrPayload {
     var files: [ArrFile] = []
     var renamedFiles: [ArrFile] = []
     var media = MediaInfo()
+    /// A deletion's `deletedFiles`: whether the files went too (false: removed from the app only).
+    var deletedFiles: Bool?
 
     /// How the three apps differ, beyond their field names.
     struct App: Sendable {
@@ -25,10 +27,21 @@ struct ArrPayload {
         var read: @Sendable (JSONValue) throws(JSONBody.FieldError) -> ArrPayload
     }
 
+    /// Whether a folder event changed anything on disk: an item added to the app has no files yet
+    /// (its download brings them, with an event of its own), and a deletion that kept the files
+    /// (`deletedFiles: false`) left the folder as it was. Such events carry no paths, so a scan
+    /// rule does not scan a folder that did not change.
+    static func folderChanged(_ payload: ArrPayload) -> Bool {
+        if payload.eventType.hasSuffix("Add") || payload.eventType.hasSuffix("Added") { return false }
+        return payload.deletedFiles != false
+    }
+
     /// Decodes a body of `app` into its event: kind from `eventType`, library paths by event type.
     static func decode(_ body: Data, app: App, receivedAt: Date) throws(WebhookError) -> Event {
         let payload = try JSONBody.read(body, source: app.name) { root throws(JSONBody.FieldError) in
-            try app.read(root)
+            var payload = try app.read(root)
+            payload.deletedFiles = root["deletedFiles"]?.bool
+            return payload
         }
         let (kind, ignored) = try ArrEventType.classify(
             app: app.name, eventType: payload.eventType, known: app.knownEvents)
@@ -39,7 +52,7 @@ struct ArrPayload {
         } else if payload.eventType == "Rename" {
             (paths, previous) = ArrFile.renamed(
                 payload.renamedFiles, in: payload.folder, resolveAgainstFolder: app.filesUnderFolder)
-        } else if app.folderEvents.contains(payload.eventType) {
+        } else if app.folderEvents.contains(payload.eventType), Self.folderChanged(payload) {
             paths = payload.folder.map { [$0] } ?? []
         }
         return Event(

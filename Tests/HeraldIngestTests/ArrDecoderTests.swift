@@ -88,9 +88,10 @@ struct ArrExpectation: Sendable, CustomTestStringConvertible {
         ArrExpectation(
             file: "radarr-v5-moviedelete.json", kind: "radarr.movie_delete",
             paths: ["/volume2/Media/Movies/I Am Legend 2 ()"], title: "I Am Legend 2", year: nil),
+        // Added to Radarr, not downloaded: its folder holds nothing yet, so nothing to scan.
         ArrExpectation(
-            file: "radarr-v5-movieadded.json", kind: "radarr.movie_added",
-            paths: ["/volume2/Media/Movies/Spirited Away (2001)"], title: "Spirited Away", year: 2001),
+            file: "radarr-v5-movieadded.json", kind: "radarr.movie_added", paths: [], title: "Spirited Away",
+            year: 2001),
         ArrExpectation(file: "radarr-v5-grab.json", kind: "radarr.grab", paths: [], title: "Akira", year: 1988),
         ArrExpectation(file: "radarr-v5-health.json", kind: "radarr.health", paths: []),
         ArrExpectation(file: "radarr-v5-healthrestored.json", kind: "radarr.health_restored", paths: []),

@@ -24,8 +24,10 @@ import Testing
         #expect(event.paths.count == 12)
     }
 
+    /// An artist added to Lidarr has no files yet, and these deletions kept theirs
+    /// (`deletedFiles: false`): nothing changed on disk, so the events carry no folder to scan.
     @Test(
-        "artist and album events point at the artist folder",
+        "artist and album events that changed nothing on disk carry no paths",
         arguments: [
             ("lidarr-artistadd.json", "lidarr.artist_add"), ("lidarr-artistdelete.json", "lidarr.artist_delete"),
             ("lidarr-albumdelete.json", "lidarr.album_delete"),
@@ -33,7 +35,15 @@ import Testing
     func artistEvents(file: String, kind: String) throws {
         let event = try LidarrWebhookDecoder.decode(Fixtures.data(file))
         #expect(event.kind == kind)
-        #expect(event.paths == ["/mnt/plex/music/REDD"])
+        #expect(event.paths == [])
+        #expect(event.media.show == "REDD" || event.media.title != nil)
         #expect(event.ignoredReason == nil)
+    }
+
+    @Test func aDeletionThatRemovedTheFilesPointsAtTheFolder() throws {
+        let text = String(decoding: try Fixtures.data("lidarr-artistdelete.json"), as: UTF8.self)
+            .replacingOccurrences(of: #""deletedFiles": false"#, with: #""deletedFiles": true"#)
+        let event = try LidarrWebhookDecoder.decode(Data(text.utf8))
+        #expect(event.paths == ["/mnt/plex/music/REDD"])
     }
 }
