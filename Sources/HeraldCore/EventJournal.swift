@@ -9,23 +9,4 @@ public protocol EventJournal: Sendable {
     /// - Returns: The journal sequence number of the event.
     /// - Throws: When the event could not be committed; the caller must not acknowledge it.
     func append(_ event: Event) async throws -> Int64
-
-    /// Appends an event and calls `completion` once it is durable (or failed), from any thread.
-    ///
-    /// For callers outside Swift concurrency, such as a channel handler on an event loop, so a
-    /// request needs no task of its own. Implementations that can should answer without a task.
-    func append(_ event: Event, completion: @escaping @Sendable (Result<Int64, any Error>) -> Void)
-}
-
-extension EventJournal {
-    /// Bridges to the async `append` through a task.
-    public func append(_ event: Event, completion: @escaping @Sendable (Result<Int64, any Error>) -> Void) {
-        Task {
-            do {
-                completion(.success(try await append(event)))
-            } catch {
-                completion(.failure(error))
-            }
-        }
-    }
 }

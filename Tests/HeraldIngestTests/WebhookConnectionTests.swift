@@ -215,10 +215,7 @@ final class GatedJournal: EventJournal {
     }
 
     func waitForPending() async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while pending.withLock({ $0.isEmpty }), ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(5))
-        }
+        try await waitUntil("an append to be in flight", poll: .milliseconds(5)) { !pending.withLock { $0.isEmpty } }
     }
 
     func release() {
