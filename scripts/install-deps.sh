@@ -7,7 +7,7 @@ set -euo pipefail
 # libcurl (OpenSSL flavour) sends email; openssl and python3 run the SMTP test peer (aiosmtpd).
 packages=(libsqlite3-dev libcurl4-openssl-dev pkg-config ca-certificates curl openssl python3 python3-pip)
 if [[ "${1:-}" == "--bench" ]]; then
-    packages+=(wrk hey webhook procps python3 inotify-tools)
+    packages+=(wrk hey webhook procps python3 inotify-tools valgrind)
 fi
 
 missing=()

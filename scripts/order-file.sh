@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Regenerates scripts/herald.order: the functions the daemon runs when it starts, takes webhooks,
-# watches folders and stops, in the order the release link should place them first.
+# Writes an order file for a release binary: the functions the daemon runs when it starts, takes
+# webhooks, watches folders and stops, in the order the release link should place them first.
+# scripts/build-release.sh runs it on every build (the file is never checked in, so it cannot go
+# stale) and links again with it.
 #
-#   scripts/order-file.sh            then scripts/build-release.sh to link with it
-#   KEEP=DIR scripts/order-file.sh   also keeps the callgrind profiles in DIR
+#   scripts/order-file.sh BINARY OUTPUT
+#   KEEP=DIR scripts/order-file.sh BINARY OUTPUT   also keeps the callgrind profiles in DIR
 #
 # Why: the kernel maps a binary's code 64 KiB at a time around each page it faults in. Spread over
 # 30 MiB of code, the few thousand functions a start touches make most of the code resident.
 # Linked first and side by side (lld --symbol-ordering-file), they fit in a few MiB. Names that a
-# later change removes are skipped by the linker; rerun this after large changes (see BENCHMARKS.md).
+# later change removes are skipped by the linker (see BENCHMARKS.md).
 #
 # Needs valgrind (callgrind counts which instructions ran) and curl.
 set -euo pipefail
@@ -16,10 +18,11 @@ cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 
 command -v valgrind >/dev/null || { echo "valgrind is needed (apt-get install valgrind)" >&2; exit 1; }
+[[ $# -eq 2 ]] || { echo "usage: $0 BINARY OUTPUT" >&2; exit 2; }
+binary=$1
+output=$2
 work=$(mktemp -d)
 trap '[[ -n "${KEEP:-}" ]] && cp "$work"/callgrind.out* "$KEEP"; rm -rf "$work"' EXIT
-scripts/build-release.sh >&2
-binary=.build-static/release/herald
 # valgrind cannot read the DWARF 5 the toolchain writes; the symbol table is enough.
 objcopy --strip-debug "$binary" "$work/herald"
 port=$((20000 + RANDOM % 20000))
@@ -80,7 +83,7 @@ wait "$pid" || true
 # own symbols. C++ functions do not match (callgrind prints their names demangled) and stay where
 # they are; listing them measured no better (BENCHMARKS.md, issue 2's session 5).
 nm --defined-only "$binary" | awk '$2 ~ /^[tTwW]$/ {print $3}' >"$work/symbols"
-python3 - "$work/callgrind.out.1" "$work/callgrind.out" "$work/symbols" <<'EOF' >scripts/herald.order
+python3 - "$work/callgrind.out.1" "$work/callgrind.out" "$work/symbols" <<'EOF' >"$output"
 import sys
 *outs, symbols = sys.argv[1:]
 known = set(line.strip() for line in open(symbols))
@@ -95,4 +98,4 @@ for out in outs:
     print(f"{out}: {len(ran - listed)} more functions", file=sys.stderr)
     listed |= ran
 EOF
-echo "scripts/herald.order: $(wc -l <scripts/herald.order) functions" >&2
+echo "$output: $(wc -l <"$output") functions" >&2
