@@ -81,15 +81,30 @@ struct ScanLane {
     let verifications: ScanVerifier.Queue?
     var logger: Logger { worker.logger }
 
+    /// What this lane knows of its server's section list.
+    struct SectionList {
+        /// When the list was last read successfully.
+        var fetched: Date?
+        /// Why the last read failed, while reads fail: the list is then unknown, not empty.
+        var failure: String?
+        var failures = 0
+        /// No read before this (a failed read backs off; a good one is not repeated within 2 s).
+        var nextAttempt: Date?
+        /// Whether the current run of failures was announced (`herald.scan.failed`, once).
+        var reported = false
+    }
+
     func run() async {
-        var sectionsFetched: Date?
+        var sections = SectionList()
         var held = false
-        await refreshSections(&sectionsFetched)
+        await refreshSections(&sections)
         while !Task.isCancelled {
             let now = worker.now()
-            if let fetched = sectionsFetched, now.timeIntervalSince(fetched) >= server.sectionsRefresh.timeInterval {
-                await refreshSections(&sectionsFetched)
-            }
+            let due =
+                sections.failure != nil
+                ? sections.nextAttempt.map { now >= $0 } ?? true
+                : sections.fetched.map { now.timeIntervalSince($0) >= server.sectionsRefresh.timeInterval } ?? true
+            if due { await refreshSections(&sections) }
             let job: ScanJob?
             do {
                 job = try await worker.database.dueScan(server: server.name, now: now)
@@ -121,7 +136,7 @@ struct ScanLane {
                 logger.notice("anchors are back: scans resume", metadata: ["plex.server": "\(server.name)"])
             }
             if job.scan.section.isEmpty {
-                await resolveSection(job, &sectionsFetched)
+                await resolveSection(job, &sections)
                 continue
             }
             if let gate = server.gate, await holdAtGate(job, gate) { continue }
@@ -130,38 +145,71 @@ struct ScanLane {
         }
     }
 
-    private func refreshSections(_ fetched: inout Date?) async {
+    private func refreshSections(_ list: inout SectionList) async {
+        let now = worker.now()
         do {
             let sections = try await client.sections()
-            try await worker.database.saveSections(sections, server: server.name, now: worker.now())
-            fetched = worker.now()
+            try await worker.database.saveSections(sections, server: server.name, now: now)
+            if list.failure != nil {
+                logger.notice("Plex sections readable again", metadata: ["plex.server": "\(server.name)"])
+            }
+            list = SectionList(fetched: now, nextAttempt: now.addingTimeInterval(2))
             logger.debug(
                 "Plex sections refreshed", metadata: ["plex.server": "\(server.name)", "sections": "\(sections.count)"])
         } catch {
-            // Keep the stored list; try again at the next refresh or miss.
-            fetched = fetched ?? worker.now().addingTimeInterval(-server.sectionsRefresh.timeInterval + 30)
-            logger.warning(
-                "cannot list Plex sections; keeping the last known list",
-                metadata: ["plex.server": "\(server.name)", "error": "\(error)"])
+            // Unknown, not empty: scans that need the list wait, and the read is retried with backoff.
+            list.failures += 1
+            list.failure = "\(error)"
+            let delay = server.retry.delay(afterFailures: list.failures, random: worker.random())
+            list.nextAttempt = now.addingTimeInterval(delay)
+            if list.failures == 1 {
+                logger.warning(
+                    "cannot list Plex sections; scans that need them wait",
+                    metadata: ["plex.server": "\(server.name)", "error": "\(error)", "retry.in_s": "\(Int(delay))"])
+            }
         }
     }
 
-    /// A folder queued before any known section contained it: refresh the list once, then assign or drop.
-    private func resolveSection(_ job: ScanJob, _ fetched: inout Date?) async {
-        if fetched.map({ worker.now().timeIntervalSince($0) > 30 }) ?? true { await refreshSections(&fetched) }
+    /// A folder queued without a known section: the list is read again unless it was read after
+    /// the scan was queued (a library added in Plex a moment ago is found), then the scan is
+    /// assigned, dropped as unmatched, or held while the list cannot be read (unknown is not
+    /// empty: a wrong token must not drop every scan as "unmatched").
+    private func resolveSection(_ job: ScanJob, _ list: inout SectionList) async {
         guard let id = job.scan.id else { return }
+        func isFresh() -> Bool { list.fetched.map { $0 >= job.scan.firstSeen } ?? false }
         do {
-            let sections = try await worker.database.sections(server: server.name)
-            let matched = ScanPlanner.sections(for: job.scan.folder, in: sections).map(\.key)
-            if matched.isEmpty {
-                let reason = "no section of \(server.name) contains \(job.scan.folder)"
+            var stored = try await worker.database.sections(server: server.name)
+            var matched = ScanPlanner.sections(for: job.scan.folder, in: stored).map(\.key)
+            if matched.isEmpty, !isFresh(), list.nextAttempt.map({ worker.now() >= $0 }) ?? true {
+                await refreshSections(&list)
+                stored = try await worker.database.sections(server: server.name)
+                matched = ScanPlanner.sections(for: job.scan.folder, in: stored).map(\.key)
+            }
+            if !matched.isEmpty {
+                try await worker.database.assignSections(job, sections: matched, now: worker.now())
+            } else if isFresh() {
+                let compared = stored.map { "\($0.key) \($0.title) (\($0.locations.joined(separator: ", ")))" }
+                let reason =
+                    "no section of \(server.name) contains \(job.scan.folder)"
+                    + (compared.isEmpty ? " (it lists none)" : "; compared with: " + compared.joined(separator: "; "))
                 try await worker.database.resolveScan(id: id, .unmatched(reason: reason))
                 logger.warning("scan dropped: \(reason)", metadata: ["plex.server": "\(server.name)"])
                 await worker.emit(
                     "herald.scan.unmatched", server: server.name, section: "", folder: job.scan.folder,
                     detail: ["reason": reason, "rule": job.rule ?? ""])
             } else {
-                try await worker.database.assignSections(job, sections: matched, now: worker.now())
+                let until = list.nextAttempt ?? worker.now().addingTimeInterval(2)
+                let reason =
+                    list.failure.map { "the section list of \(server.name) cannot be read: \($0)" }
+                    ?? "waiting to read the section list of \(server.name) again"
+                try await worker.database.resolveScan(id: id, .gateWait(until: until, reason: reason))
+                if list.failure != nil, !list.reported {
+                    list.reported = true
+                    logger.error("scans held: \(reason)", metadata: ["plex.server": "\(server.name)"])
+                    await worker.emit(
+                        "herald.scan.failed", server: server.name, section: "", folder: job.scan.folder,
+                        detail: ["reason": reason, "rule": job.rule ?? "", "cause": job.eventID ?? ""])
+                }
             }
         } catch {
             logger.error(

@@ -18,12 +18,14 @@ import Testing
             - scan: {server: home, wait: 1s, max_wait: 20s}
         """
 
-    static func plexYAML(_ plex: FakePlexServer, anchors: [String] = [], maxAttempts: Int = 20) -> String {
+    static func plexYAML(
+        _ plex: FakePlexServer, anchors: [String] = [], maxAttempts: Int = 20, token: String? = nil
+    ) -> String {
         """
         plex:
           home:
             url: \(plex.url)
-            token: \(plex.token)
+            token: \(token ?? plex.token)
             pacing: 10ms
             timeout: 300ms
             anchors: [\(anchors.map { "\"\($0)\"" }.joined(separator: ", "))]
@@ -213,6 +215,29 @@ import Testing
             let unmatched = try await Self.internalEvents(harness.daemon.database, "herald.scan.unmatched")
             #expect(unmatched.first?.event.paths == ["/elsewhere/Show/Season 01"])
         }
+    }
+
+    /// A section list that cannot be read (a wrong token: 401) is unknown, not empty: the scan is
+    /// held, not dropped as unmatched, and the failure is announced once.
+    @Test func aWrongTokenHoldsScansAndSaysSoOnce() async throws {
+        let plex = try FakePlexServer()
+        try await plex.start()
+        let harness = try DaemonHarness(extraYAML: Self.plexYAML(plex, token: "wrong-token"), rules: Self.rules)
+        try await harness.run { client in
+            for episode in 1...2 {
+                _ = try await client.postJSON(
+                    "/hooks/sonarr", Self.sonarrImport(episode: episode, series: "/x/Show\(episode)"))
+            }
+            let database = harness.daemon.database
+            try await Self.waitUntil { try await !Self.internalEvents(database, "herald.scan.failed").isEmpty }
+            let failed = try await Self.internalEvents(database, "herald.scan.failed")
+            #expect(failed.count == 1, "announced once, not per scan or per retry")
+            #expect(String(decoding: failed[0].event.raw, as: UTF8.self).contains("cannot be read"))
+            #expect(try await Self.internalEvents(database, "herald.scan.unmatched").isEmpty)
+            #expect(try await database.scanRequests(server: "home").allSatisfy { $0.status == "pending" })
+            #expect(plex.refreshes.isEmpty)
+        }
+        await plex.stop()
     }
 
     @Test func theGateHoldsAScanUntilTheFolderExistsAndSettles() async throws {
