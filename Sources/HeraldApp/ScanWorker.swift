@@ -141,7 +141,9 @@ struct ScanLane {
             }
             if let gate = server.gate, await holdAtGate(job, gate) { continue }
             await issue(job)
-            await signal.wait(for: server.pacing)
+            // The least time between two requests to this server: a plain sleep, which a wake-up
+            // (every dispatch sends one) must not cut short.
+            try? await Task.sleep(for: server.pacing)
         }
     }
 

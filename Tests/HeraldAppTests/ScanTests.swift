@@ -240,6 +240,35 @@ import Testing
         await plex.stop()
     }
 
+    /// `pacing` is the least time between two requests to one server, however many folders are due.
+    @Test func pacingSpacesTheRequestsToOneServer() async throws {
+        let rules = """
+            - name: scan what the script says
+              on: [generic.ci]
+              do:
+                - scan: {server: home, wait: 200ms}
+            """
+        let plex = try FakePlexServer()
+        try await plex.start()
+        let yaml =
+            Self.plexYAML(plex).replacingOccurrences(of: "pacing: 10ms", with: "pacing: 400ms")
+            + "sources: {generic: {ci: {}}}\n"
+        let harness = try DaemonHarness(extraYAML: yaml, rules: rules)
+        try await harness.run { client in
+            let folders = (1...4).map { "\"/storage/media/tv/Show \($0)\"" }.joined(separator: ", ")
+            let body = Data("{\"paths\": [\(folders)]}".utf8)
+            #expect(try await client.postJSON("/hooks/generic/ci", body).status == .accepted)
+            try await Self.waitUntil { plex.refreshes.count == 4 }
+            let times = plex.refreshes.map(\.at).sorted()
+            for (earlier, later) in zip(times, times.dropFirst()) {
+                #expect(
+                    later.timeIntervalSince(earlier) >= 0.4 - 0.02,
+                    "requests \(later.timeIntervalSince(earlier)) s apart")
+            }
+        }
+        await plex.stop()
+    }
+
     @Test func theGateHoldsAScanUntilTheFolderExistsAndSettles() async throws {
         let media = try TemporaryDirectory()
         defer { media.remove() }
