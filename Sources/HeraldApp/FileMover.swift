@@ -36,10 +36,30 @@ enum FileMover {
     static func move(from: String, to: String) throws {
         guard !exists(to) else { throw Failure(description: "\(to) already exists; nothing was overwritten") }
         try makeDirectories((to as NSString).deletingLastPathComponent)
-        if rename(from, to) == 0 { return }
-        let code = errno
+        let code = renameNoReplace(from, to)
+        if code == 0 { return }
+        if code == EEXIST { throw Failure(description: "\(to) already exists; nothing was overwritten") }
         guard code == EXDEV else { throw Failure(description: "cannot move \(from) to \(to): \(message(code))") }
         try copyAcross(from: from, to: to)
+    }
+
+    /// Renames within one file system without ever replacing a file at `to`, even one that
+    /// appeared after it was checked (`rename` would replace it): a hard link is refused with
+    /// `EEXIST`, then the old name is removed. On file systems without hard links, the checked
+    /// `rename`. Returns 0 or the `errno` (`EXDEV` across file systems).
+    static func renameNoReplace(_ from: String, _ to: String) -> Int32 {
+        if link(from, to) == 0 {
+            unlink(from)
+            return 0
+        }
+        let code = errno
+        switch code {
+        case EPERM, ENOTSUP, EOPNOTSUPP, EMLINK:
+            guard !exists(to) else { return EEXIST }
+            return rename(from, to) == 0 ? 0 : errno
+        default:
+            return code
+        }
     }
 
     /// Finishes a move a crash interrupted: whatever state it was left in, the file ends at `to`.
@@ -142,9 +162,10 @@ enum FileMover {
             unlink(partial)
             throw Failure(description: failure)
         }
-        guard rename(partial, to) == 0 else {
-            let code = errno
+        let code = renameNoReplace(partial, to)
+        guard code == 0 else {
             unlink(partial)
+            if code == EEXIST { throw Failure(description: "\(to) already exists; nothing was overwritten") }
             throw Failure(description: "cannot rename \(partial) to \(to): \(message(code))")
         }
         syncFolder((to as NSString).deletingLastPathComponent)
