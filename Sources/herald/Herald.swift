@@ -6,7 +6,7 @@ struct Herald: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "herald",
         abstract: "Turns Plex, Tautulli, Sonarr, Radarr and Lidarr webhooks into durable, explainable actions.",
-        version: HeraldVersion.string,
+        version: HeraldVersion.line,
         subcommands: [
             Serve.self, Check.self, Events.self, Rules.self, Notify.self, Deliveries.self, Inventory.self,
             Candidates.self, Version.self,
@@ -16,12 +16,14 @@ struct Herald: AsyncParsableCommand {
 
 enum HeraldVersion {
     static let string = "0.1.0"
+    /// What `herald --version` and `herald version` both print.
+    static let line = "herald \(string)"
 }
 
 struct Version: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print Herald's version.")
 
     func run() {
-        print("herald \(HeraldVersion.string)")
+        print(HeraldVersion.line)
     }
 }

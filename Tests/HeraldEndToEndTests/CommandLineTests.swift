@@ -99,6 +99,14 @@ import Testing
         #expect(messages.last == "STOPPING=1" || messages.contains("STOPPING=1"))
     }
 
+    @Test func versionFlagAndCommandPrintTheSame() throws {
+        let flag = try Self.herald(["--version"])
+        let command = try Self.herald(["version"])
+        #expect(flag.status == 0 && command.status == 0)
+        #expect(flag.stdout == command.stdout)
+        #expect(flag.stdout.hasPrefix("herald "))
+    }
+
     @Test func eventsCommandListsWhatArrived() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
