@@ -49,15 +49,27 @@ public enum EventQuery {
         return filter
     }
 
-    /// Accepts a duration back from now (`90m`, `2h`, `7d`) or an ISO-8601 date or timestamp.
-    public static func date(_ text: String, now: Date) throws -> Date {
+    /// Accepts a duration back from now (`90m`, `2h`, `7d`), an ISO-8601 timestamp with its zone
+    /// (`2026-11-20T18:30:00Z`), or a local date with or without a time of day (`2026-11-20`,
+    /// `2026-11-20 18:30`, `2026-11-20T18:30:05`, in `zone`). Anything else is refused: a time of
+    /// day is never dropped silently.
+    public static func date(_ text: String, now: Date, zone: TimeZone = .current) throws -> Date {
         if let duration = ConfigValueParser.duration(text) {
             let (seconds, attoseconds) = duration.components
             return now.addingTimeInterval(-(Double(seconds) + Double(attoseconds) / 1e18))
         }
         if let date = try? Date(text, strategy: .iso8601) { return date }
-        if let date = try? Date(text, strategy: .iso8601.year().month().day()) { return date }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = zone
+        for format in [
+            "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd",
+        ] {
+            formatter.dateFormat = format
+            if let date = formatter.date(from: text) { return date }
+        }
         throw InvalidQuery(
-            description: "'since' must be a duration such as 2h or a date such as 2026-11-20, not '\(text)'")
+            description: "'since' must be a duration such as 2h, or a date such as 2026-11-20 with an optional "
+                + "time such as 2026-11-20 18:30, not '\(text)'")
     }
 }
