@@ -55,7 +55,7 @@ struct NotifyLane {
                     claim: hold != nil ? 0 : (bucket == nil ? 32 : 1), now: now, failuresOnly: holding)
                 batch = cycle.claimed
                 nextDue = cycle.nextDue
-                report(expired: cycle.expired)
+                await report(expired: cycle.expired)
             } catch {
                 logger.error("outbox unreadable", metadata: ["notify.channel": "\(channel.name)", "error": "\(error)"])
                 await signal.wait(for: .seconds(5))
@@ -112,7 +112,10 @@ struct NotifyLane {
         return nil
     }
 
-    private func report(expired: [Delivery]) {
+    /// Counts, logs and announces messages that reached their TTL undelivered: each one is a
+    /// `herald.delivery.expired` event, as a dead one is `herald.delivery.failed`, so a rule can
+    /// send word elsewhere (never to the channel itself).
+    private func report(expired: [Delivery]) async {
         guard !expired.isEmpty else { return }
         counters.expired.increment(by: expired.count)
         logger.warning(
@@ -121,6 +124,14 @@ struct NotifyLane {
                 "notify.channel": "\(channel.name)", "delivery.count": "\(expired.count)",
                 "last_error": "\(expired.last?.lastError ?? "")",
             ])
+        for delivery in expired {
+            await worker.emit(
+                "herald.delivery.expired",
+                detail: [
+                    "channel": channel.name, "reason": delivery.lastError ?? "not delivered within its ttl",
+                    "rule": delivery.rule, "cause": delivery.eventID, "delivery": String(delivery.id),
+                ])
+        }
     }
 
     /// Sends a claimed batch in order; the first message that is not delivered ends the batch and

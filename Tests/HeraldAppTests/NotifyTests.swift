@@ -139,6 +139,31 @@ import Testing
         await fake.stop()
     }
 
+    /// A message that reaches its TTL undelivered is announced as `herald.delivery.expired`.
+    @Test func anExpiredMessageIsAnnounced() async throws {
+        let fake = FakeNotifyServer()
+        try await fake.start()
+        let port = try LoopbackPort.unused()
+        let down = """
+                down:
+                  url: json://127.0.0.1:\(port)/json/down
+                  ttl: 1s
+                  retry: {initial: 300ms, max: 300ms}
+            """
+        try await Self.run(fake, yaml: Self.channelsYAML(fake, more: down), rules: Self.rules("down")) {
+            harness, client in
+            _ = try await client.postJSON("/hooks/sonarr", Self.episodeImport(1))
+            try await ScanTests.waitUntil {
+                try await !ScanTests.internalEvents(harness.daemon.database, "herald.delivery.expired").isEmpty
+            }
+            let expired = try await ScanTests.internalEvents(harness.daemon.database, "herald.delivery.expired")
+            let detail = String(decoding: expired[0].event.raw, as: UTF8.self)
+            #expect(detail.contains(#""channel":"down""#))
+            #expect(detail.contains("connection refused"))
+        }
+        await fake.stop()
+    }
+
     @Test func unknownWebhookDisablesTheChannelAndRaisesDeliveryFailed() async throws {
         let fake = FakeNotifyServer()
         try await fake.start()
