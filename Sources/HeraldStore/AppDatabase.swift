@@ -106,10 +106,12 @@ public struct AppDatabase: Sendable {
     /// while a daemon holds the state directory, which runs with the schema it started with.
     public static func openForCommand(path: String) throws -> AppDatabase {
         if StateLock.isHeld(forDatabase: path) {
-            let pending = try? openReadOnly(path: path)
-            if pending == nil {
+            // The read-only open checks the schema without changing it.
+            do {
+                _ = try openReadOnly(path: path)
+            } catch StoreError.schemaMismatch {
                 throw StoreError.schemaMismatch(
-                    reason: "the running daemon uses an older schema of \(path): restart it with this version "
+                    reason: "the running daemon uses another schema of \(path): restart it with this version "
                         + "(it updates the journal) before using this command")
             }
         }

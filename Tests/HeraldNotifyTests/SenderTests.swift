@@ -15,13 +15,18 @@ import Testing
             items: [], rule: "r", channel: "c", key: "evt/r/c")
     }
 
+    /// A Discord channel (webhook 42, token `tok`) at `baseURL`.
+    static func discord(baseURL: String) -> ChannelSettings {
+        var target = DiscordTarget(webhookID: "42", token: Secret("tok"))
+        target.baseURL = baseURL
+        return ChannelSettings(name: "discord", target: .discord(target))
+    }
+
     @Test func discordGetsWaitTrueAndTheFakeAcceptsALongMessageSplitInParts() async throws {
         let fake = FakeNotifyServer()
         try await fake.start()
         defer { Task { await fake.stop() } }
-        var target = DiscordTarget(webhookID: "42", token: Secret("tok"))
-        target.baseURL = fake.url
-        let channel = ChannelSettings(name: "discord", target: .discord(target))
+        let channel = Self.discord(baseURL: fake.url)
         let report = await HTTPChannelSender(http: .shared).send(
             message(String(repeating: "line of text\n", count: 4000)), to: channel, now: date)
         guard case .delivered = report.result else {
@@ -40,9 +45,7 @@ import Testing
         let fake = FakeNotifyServer()
         try await fake.start()
         defer { Task { await fake.stop() } }
-        var target = DiscordTarget(webhookID: "42", token: Secret("tok"))
-        target.baseURL = fake.url
-        let channel = ChannelSettings(name: "discord", target: .discord(target))
+        let channel = Self.discord(baseURL: fake.url)
         fake.script(.discord, [.okBucketEmpty(resetAfter: 0.5), .okBucketEmpty(resetAfter: 0.3)])
         let report = await HTTPChannelSender(http: .shared).send(
             message((1...4000).map { "line \($0) of text" }.joined(separator: "\n")), to: channel, now: date)
@@ -57,9 +60,7 @@ import Testing
     /// A chat service that refuses the connection is reported at once, in plain words, and retried.
     @Test func aRefusedConnectionIsReportedPlainly() async throws {
         let port = try LoopbackPort.unused()
-        var target = DiscordTarget(webhookID: "42", token: Secret("tok"))
-        target.baseURL = "http://127.0.0.1:\(port)"
-        let channel = ChannelSettings(name: "discord", target: .discord(target))
+        let channel = Self.discord(baseURL: "http://127.0.0.1:\(port)")
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .herald)
         let report = await HTTPChannelSender(http: http).send(message(), to: channel, now: date)
         try await http.shutdown()
@@ -75,9 +76,7 @@ import Testing
         let fake = FakeNotifyServer()
         try await fake.start()
         defer { Task { await fake.stop() } }
-        var target = DiscordTarget(webhookID: "42", token: Secret("tok"))
-        target.baseURL = fake.url
-        let channel = ChannelSettings(name: "discord", target: .discord(target))
+        let channel = Self.discord(baseURL: fake.url)
         let long = message((1...4000).map { "line \($0) of text" }.joined(separator: "\n"))
         fake.script(.discord, [.ok, .rateLimited(retryAfter: 0.25)])
         let first = await HTTPChannelSender(http: .shared).send(long, to: channel, now: date)
